@@ -1,0 +1,52 @@
+import * as path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Typed configuration, read once from the environment and validated at start-up.
+ * Every setting has a working default (embedded stores under ./data); a wrong one stops the process with a message
+ * that names it and says why.
+ */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  EVENT_STORE: z.enum(['sqlite']).default('sqlite'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  /** How often the conversion completer saves how far it has read (ms). */
+  CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+});
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  eventStore: 'sqlite';
+  eventStoreFile: string;
+  logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  checkpointIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const c = parsed.data;
+  const dataDir = path.resolve(c.DATA_DIR);
+  return {
+    port: c.PORT,
+    host: c.HOST,
+    dataDir,
+    eventStore: c.EVENT_STORE,
+    eventStoreFile: path.join(dataDir, 'events.sqlite'),
+    logLevel: c.LOG_LEVEL,
+    checkpointIntervalMs: c.CHECKPOINT_INTERVAL_MS,
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,53 @@
+import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Response } from 'express';
+import { ContactState } from '@pipeline-ledger/domain';
+import { z } from 'zod';
+import { Ctx } from '../http/command-context.decorator';
+import { email, optionalText, owner, phone, requiredText, uuid } from '../http/fields';
+import { pathId, withRevision } from '../http/respond';
+import { ZodBodyPipe } from '../http/zod-body.pipe';
+import { CommandContext } from '../write/command-context';
+import { EventSourcedRepository } from '../write/event-sourced.repository';
+import { ExecuteRecordCommand } from '../write/execute-record.command';
+import { newRecordId } from '../write/idempotency';
+import { CONTACT_RECORD } from '../write/record-types';
+
+const createContactBody = z.strictObject({
+  accountId: uuid,
+  firstName: optionalText(40),
+  lastName: requiredText(80),
+  title: optionalText(128),
+  email: email.nullish().transform((v) => v ?? null),
+  phone: phone.nullish().transform((v) => (v ? v : null)),
+  owner: owner.optional(),
+});
+
+export function presentContact(id: string, state: ContactState, revision: number) {
+  return { id, revision, accountId: state.accountId, ...state.details, owner: state.owner, source: state.source, createdAt: state.createdAt, leadIds: state.leadIds };
+}
+
+@Controller('contacts')
+export class ContactsController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly repository: EventSourcedRepository,
+  ) {}
+
+  @Post()
+  async create(@Body(new ZodBodyPipe(createContactBody)) body: z.infer<typeof createContactBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+    const { accountId, owner: contactOwner, ...details } = body;
+    const contactId = newRecordId('contact', ctx);
+    const outcome = await this.commandBus.execute(
+      new ExecuteRecordCommand(CONTACT_RECORD, contactId, { type: 'CreateContact', contactId, accountId, at: ctx.occurredAt, details, owner: contactOwner ?? ctx.actor, source: null, leadId: null }, ctx),
+    );
+    res.location(`/contacts/${contactId}`);
+    return withRevision(res, outcome, presentContact(contactId, outcome.state, outcome.revision));
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
+    const contact = await this.repository.get(CONTACT_RECORD, pathId(id));
+    return withRevision(res, contact, presentContact(id, contact.state, contact.revision));
+  }
+}

@@ -1,0 +1,18 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { EVENT_STORE, EventStore } from '@pipeline-ledger/event-store';
+import { ConversionRecoveryService } from '../conversion/conversion-recovery.service';
+
+@Controller('health')
+export class HealthController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly recovery: ConversionRecoveryService,
+  ) {}
+
+  /** Up when the event store answers; says how far the store and the conversion completer are. */
+  @Get()
+  async health() {
+    const head = await this.store.headPosition();
+    return { status: 'ok', eventStore: { headPosition: head?.toString() ?? null }, conversionCompleter: this.recovery.stats() };
+  }
+}

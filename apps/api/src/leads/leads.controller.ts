@@ -1,0 +1,117 @@
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Response } from 'express';
+import { ConvertLead, LeadCommand } from '@pipeline-ledger/domain';
+import { Ctx } from '../http/command-context.decorator';
+import { pathId, withRevision } from '../http/respond';
+import { ZodBodyPipe } from '../http/zod-body.pipe';
+import { CommandContext } from '../write/command-context';
+import { EventSourcedRepository } from '../write/event-sourced.repository';
+import { newRecordId } from '../write/idempotency';
+import { LEAD_RECORD } from '../write/record-types';
+import {
+  ConvertLeadBody,
+  CreateLeadBody,
+  UpdateLeadBody,
+  convertLeadBody,
+  createLeadBody,
+  disqualifyBody,
+  logContactBody,
+  nurtureBody,
+  qualificationBody,
+  reassignBody,
+  reopenBody,
+  updateLeadBody,
+} from './lead.bodies';
+import { ConvertLeadCommand } from './lead.commands';
+import { ExecuteRecordCommand } from '../write/execute-record.command';
+import { presentLead } from './lead.presenter';
+
+type Body<T extends { parse: (v: unknown) => unknown }> = ReturnType<T['parse']>;
+type SingleStreamCommand = Exclude<LeadCommand, ConvertLead>;
+/** A lead command without what every one of them carries. */
+type Intent = SingleStreamCommand extends infer C ? (C extends SingleStreamCommand ? Omit<C, 'leadId' | 'at'> : never) : never;
+
+@Controller('leads')
+export class LeadsController {
+  constructor(
+    private readonly commandBus: CommandBus,
+    private readonly repository: EventSourcedRepository,
+  ) {}
+
+  @Post()
+  async create(@Body(new ZodBodyPipe(createLeadBody)) body: CreateLeadBody, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+    const { owner, ...details } = body;
+    const leadId = newRecordId('lead', ctx);
+    res.location(`/leads/${leadId}`);
+    return this.run(leadId, { type: 'CreateLead', details, owner: owner ?? ctx.actor }, ctx, res);
+  }
+
+  @Get(':id')
+  async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
+    const lead = await this.repository.get(LEAD_RECORD, pathId(id));
+    return withRevision(res, lead, presentLead(id, lead.state, lead.revision));
+  }
+
+  @Patch(':id')
+  @HttpCode(200)
+  update(@Param('id') id: string, @Body(new ZodBodyPipe(updateLeadBody)) changes: UpdateLeadBody, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return this.run(pathId(id), { type: 'UpdateLeadDetails', changes }, ctx, res);
+  }
+
+  @Post(':id/owner')
+  @HttpCode(200)
+  reassign(@Param('id') id: string, @Body(new ZodBodyPipe(reassignBody)) body: Body<typeof reassignBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return this.run(pathId(id), { type: 'ChangeLeadOwner', owner: body.owner }, ctx, res);
+  }
+
+  @Post(':id/contacts')
+  @HttpCode(200)
+  logContact(@Param('id') id: string, @Body(new ZodBodyPipe(logContactBody)) body: Body<typeof logContactBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return this.run(pathId(id), { type: 'LogLeadContact', ...body }, ctx, res);
+  }
+
+  @Post(':id/qualification')
+  @HttpCode(200)
+  qualify(@Param('id') id: string, @Body(new ZodBodyPipe(qualificationBody)) body: Body<typeof qualificationBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+    const { note, ...bant } = body;
+    return this.run(pathId(id), { type: 'RecordLeadQualification', bant, note }, ctx, res);
+  }
+
+  @Post(':id/nurture')
+  @HttpCode(200)
+  nurture(@Param('id') id: string, @Body(new ZodBodyPipe(nurtureBody)) body: Body<typeof nurtureBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return this.run(pathId(id), { type: 'StartLeadNurture', reason: body.reason }, ctx, res);
+  }
+
+  @Post(':id/disqualify')
+  @HttpCode(200)
+  disqualify(@Param('id') id: string, @Body(new ZodBodyPipe(disqualifyBody)) body: Body<typeof disqualifyBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return this.run(pathId(id), { type: 'DisqualifyLead', reason: body.reason }, ctx, res);
+  }
+
+  @Post(':id/reopen')
+  @HttpCode(200)
+  reopen(@Param('id') id: string, @Body(new ZodBodyPipe(reopenBody)) body: Body<typeof reopenBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+    return this.run(pathId(id), { type: 'ReopenLead', reason: body.reason }, ctx, res);
+  }
+
+  @Post(':id/convert')
+  @HttpCode(200)
+  async convert(@Param('id') id: string, @Body(new ZodBodyPipe(convertLeadBody)) body: ConvertLeadBody, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+    const outcome = await this.commandBus.execute(new ConvertLeadCommand(pathId(id), body, ctx));
+    return withRevision(res, outcome, {
+      leadId: outcome.id,
+      accountId: outcome.accountId,
+      contactId: outcome.contactId,
+      opportunityId: outcome.opportunityId,
+      lead: presentLead(outcome.id, outcome.state, outcome.revision),
+    });
+  }
+
+  private async run(leadId: string, intent: Intent, ctx: CommandContext, res: Response) {
+    const command = { ...intent, leadId, at: ctx.occurredAt } as SingleStreamCommand;
+    const outcome = await this.commandBus.execute(new ExecuteRecordCommand(LEAD_RECORD, leadId, command, ctx));
+    return withRevision(res, outcome, presentLead(leadId, outcome.state, outcome.revision));
+  }
+}

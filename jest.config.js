@@ -1,0 +1,15 @@
+/** Two projects: fast unit specs next to the code, and end-to-end tests over HTTP in test/. */
+const moduleNameMapper = {
+  '^@pipeline-ledger/domain(.*)$': '<rootDir>/libs/domain/src$1',
+  '^@pipeline-ledger/event-store(.*)$': '<rootDir>/libs/event-store/src$1',
+};
+// Type checking is done once by `tsc --noEmit` (npm test runs it first); jest only transpiles.
+const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] };
+const common = { rootDir: __dirname, moduleFileExtensions: ['ts', 'js', 'json'], testEnvironment: 'node', transform, moduleNameMapper };
+
+module.exports = {
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+  ],
+};

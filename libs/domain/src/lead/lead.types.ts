@@ -1,0 +1,217 @@
+/** Leads: the vocabulary (statuses, sources, channels), the commands, the events and the state. */
+
+export const LEAD_STATUS = {
+  open: 'Open - Not Contacted',
+  working: 'Working - Contacted',
+  nurturing: 'Nurturing',
+  converted: 'Closed - Converted',
+  disqualified: 'Closed - Not Converted',
+} as const;
+export type LeadStatus = (typeof LEAD_STATUS)[keyof typeof LEAD_STATUS];
+
+export const LEAD_SOURCES = [
+  'Web Form',
+  'Purchased List',
+  'Referral',
+  'Partner',
+  'Trade Show',
+  'Webinar',
+  'Social',
+  'Advertisement',
+  'Phone Inquiry',
+  'Other',
+] as const;
+export type LeadSource = (typeof LEAD_SOURCES)[number];
+
+export const LEAD_RATINGS = ['Hot', 'Warm', 'Cold'] as const;
+export type LeadRating = (typeof LEAD_RATINGS)[number];
+
+export const CONTACT_CHANNELS = ['call', 'email', 'meeting', 'other'] as const;
+export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
+
+/** The descriptive fields of a lead: what "update details" may change. Absent optional fields are null. */
+export interface LeadDetails {
+  firstName: string | null;
+  lastName: string;
+  company: string;
+  title: string | null;
+  email: string | null;
+  phone: string | null;
+  source: LeadSource;
+  campaign: string | null;
+  industry: string | null;
+  rating: LeadRating | null;
+}
+
+export interface Bant {
+  budget: boolean;
+  authority: boolean;
+  need: boolean;
+  timeline: boolean;
+}
+
+// ---------------------------------------------------------------- commands
+// Every command names its lead and carries `at`: the business time it happened (ISO 8601 UTC), so deciders need no clock.
+
+interface LeadCommandBase {
+  leadId: string;
+  at: string;
+}
+export interface CreateLead extends LeadCommandBase {
+  type: 'CreateLead';
+  details: LeadDetails;
+  owner: string;
+}
+export interface UpdateLeadDetails extends LeadCommandBase {
+  type: 'UpdateLeadDetails';
+  changes: Partial<LeadDetails>;
+}
+export interface ChangeLeadOwner extends LeadCommandBase {
+  type: 'ChangeLeadOwner';
+  owner: string;
+}
+export interface LogLeadContact extends LeadCommandBase {
+  type: 'LogLeadContact';
+  channel: ContactChannel;
+  note: string | null;
+}
+export interface RecordLeadQualification extends LeadCommandBase {
+  type: 'RecordLeadQualification';
+  bant: Bant;
+  note: string | null;
+}
+export interface StartLeadNurture extends LeadCommandBase {
+  type: 'StartLeadNurture';
+  reason: string | null;
+}
+export interface DisqualifyLead extends LeadCommandBase {
+  type: 'DisqualifyLead';
+  reason: string;
+}
+export interface ReopenLead extends LeadCommandBase {
+  type: 'ReopenLead';
+  reason: string | null;
+}
+
+/** What the conversion produces. The handler chooses ids and checks that existing records exist. */
+export interface ConvertLead extends LeadCommandBase {
+  type: 'ConvertLead';
+  account: { mode: 'new'; accountId: string; name: string } | { mode: 'existing'; accountId: string };
+  /** For an existing contact, `accountId` is the account that contact belongs to (it must be the target account). */
+  contact: { mode: 'new'; contactId: string } | { mode: 'existing'; contactId: string; accountId: string };
+  /** null: the caller chose not to create an opportunity. */
+  opportunity: null | {
+    opportunityId: string;
+    name: string;
+    stage: string;
+    closeDate: string;
+    amount: number | null;
+    currency: string | null;
+  };
+}
+
+export type LeadCommand =
+  | CreateLead
+  | UpdateLeadDetails
+  | ChangeLeadOwner
+  | LogLeadContact
+  | RecordLeadQualification
+  | StartLeadNurture
+  | DisqualifyLead
+  | ReopenLead
+  | ConvertLead;
+
+// ---------------------------------------------------------------- events
+
+export interface LeadCreated {
+  type: 'LeadCreated';
+  data: LeadDetails & { leadId: string; owner: string; status: LeadStatus; createdAt: string };
+}
+export interface LeadDetailsUpdated {
+  type: 'LeadDetailsUpdated';
+  /** Only the fields that changed, with their new values. */
+  data: { leadId: string; changes: Partial<LeadDetails> };
+}
+export interface LeadOwnerChanged {
+  type: 'LeadOwnerChanged';
+  data: { leadId: string; previousOwner: string; owner: string };
+}
+export interface LeadContacted {
+  type: 'LeadContacted';
+  data: { leadId: string; channel: ContactChannel; note: string | null; contactedAt: string; status: LeadStatus };
+}
+export interface LeadQualified {
+  type: 'LeadQualified';
+  /** A BANT assessment was recorded; `qualified` is its verdict (budget, authority and need all present). */
+  data: { leadId: string; bant: Bant; qualified: boolean; note: string | null; assessedAt: string };
+}
+export interface LeadNurtureStarted {
+  type: 'LeadNurtureStarted';
+  data: { leadId: string; reason: string | null; status: LeadStatus };
+}
+export interface LeadDisqualified {
+  type: 'LeadDisqualified';
+  data: { leadId: string; reason: string; disqualifiedAt: string; status: LeadStatus };
+}
+export interface LeadReopened {
+  type: 'LeadReopened';
+  data: { leadId: string; reason: string | null; status: LeadStatus };
+}
+
+/** Snapshot of everything the follow-up writes need, so they can be completed from this event alone. */
+export interface LeadConversion {
+  leadId: string;
+  convertedAt: string;
+  source: LeadSource;
+  owner: string;
+  account: { accountId: string; created: boolean; name: string; industry: string | null };
+  contact: {
+    contactId: string;
+    created: boolean;
+    firstName: string | null;
+    lastName: string;
+    title: string | null;
+    email: string | null;
+    phone: string | null;
+  };
+  opportunity: null | {
+    opportunityId: string;
+    name: string;
+    stage: string;
+    closeDate: string;
+    amount: number | null;
+    currency: string | null;
+  };
+  status: LeadStatus;
+}
+export interface LeadConverted {
+  type: 'LeadConverted';
+  data: LeadConversion;
+}
+
+export type LeadEvent =
+  | LeadCreated
+  | LeadDetailsUpdated
+  | LeadOwnerChanged
+  | LeadContacted
+  | LeadQualified
+  | LeadNurtureStarted
+  | LeadDisqualified
+  | LeadReopened
+  | LeadConverted;
+
+// ---------------------------------------------------------------- state
+
+export interface LeadState {
+  exists: boolean;
+  leadId: string | null;
+  details: LeadDetails | null;
+  owner: string | null;
+  status: LeadStatus | null;
+  createdAt: string | null;
+  contactCount: number;
+  lastContactedAt: string | null;
+  qualification: (Bant & { qualified: boolean; note: string | null; assessedAt: string }) | null;
+  disqualificationReason: string | null;
+  conversion: { convertedAt: string; accountId: string; contactId: string; opportunityId: string | null } | null;
+}
