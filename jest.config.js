@@ -4,7 +4,7 @@ const moduleNameMapper = {
   '^@pipeline-ledger/event-store(.*)$': '<rootDir>/libs/event-store/src$1',
 };
 // Type checking is done once by `tsc --noEmit` (npm test runs it first); jest only transpiles.
-const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, diagnostics: false }] };
+const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }] };
 const common = { rootDir: __dirname, moduleFileExtensions: ['ts', 'js', 'json'], testEnvironment: 'node', transform, moduleNameMapper };
 
 module.exports = {

@@ -6,10 +6,18 @@ import { AppConfig } from './config/app-config';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-/** Builds the HTTP application (not listening yet): shared by main.ts, the end-to-end tests and the benchmarks. */
+/** Builds the HTTP application (not listening yet), as main.ts runs it. */
 export async function createApp(config: AppConfig, options: { logger?: false } = {}): Promise<INestApplication> {
   const logger = options.logger === false ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false });
+  return configureApp(app);
+}
+
+/**
+ * What every instance of the application gets, whoever builds it (main.ts, end-to-end tests, benchmarks).
+ * The application must be created with `bodyParser: false`.
+ */
+export function configureApp(app: NestExpressApplication): NestExpressApplication {
   app.useBodyParser('json', { limit: '100kb' });
   app.disable('x-powered-by');
   app.enableShutdownHooks();
