@@ -1,0 +1,121 @@
+import Database from 'better-sqlite3';
+import { AppendResult } from './event-store.port';
+import { EventStatements } from './sqlite-schema';
+import { AppendRequest, appendInTransaction } from './sqlite-stream-appender';
+
+interface QueuedAppend {
+  request: AppendRequest;
+  resolve(result: AppendResult): void;
+  reject(error: unknown): void;
+}
+
+type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+
+export interface AppendBatcherStats {
+  /** Write transactions committed (each is one fsync with synchronous = FULL). */
+  commits: number;
+  /** Appends that went through a committed batch, whether they wrote, were idempotent retries or failed a check. */
+  appends: number;
+}
+
+/**
+ * Group commit. With synchronous = FULL every COMMIT costs an fsync, which caps single-append throughput at the
+ * disk's flush rate. So appends are queued, and one flush per event-loop turn writes everything queued in ONE
+ * transaction: each append in its own savepoint (a failed check undoes and rejects only that append), then one
+ * COMMIT for all of them. Promises settle only after that COMMIT, so "resolved" always means "durable".
+ *
+ * The flush is scheduled with setImmediate when the first append arrives: appends fired together (Promise.all,
+ * many HTTP requests in one turn) share a commit, while a lone append is committed on the next turn without
+ * any timer delay.
+ */
+export class SqliteAppendBatcher {
+  private queue: QueuedAppend[] = [];
+  private scheduled: NodeJS.Immediate | null = null;
+  private readonly counters: AppendBatcherStats = { commits: 0, appends: 0 };
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly statements: EventStatements,
+    /** Called after each COMMIT that wrote at least one event (wakes live subscriptions). */
+    private readonly onCommitted: () => void,
+    private readonly maxBatchSize = 512,
+  ) {}
+
+  enqueue(request: AppendRequest): Promise<AppendResult> {
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.queue.push({ request, resolve, reject });
+      this.scheduled ??= setImmediate(() => this.flushScheduled());
+    });
+  }
+
+  /** Writes everything queued right now (used by close(), so accepted appends are not lost). */
+  drain(): void {
+    if (this.scheduled) clearImmediate(this.scheduled);
+    this.scheduled = null;
+    while (this.queue.length > 0) this.runBatch(this.queue.splice(0, this.maxBatchSize));
+  }
+
+  stats(): AppendBatcherStats {
+    return { ...this.counters };
+  }
+
+  private flushScheduled(): void {
+    this.scheduled = null;
+    this.runBatch(this.queue.splice(0, this.maxBatchSize));
+    // More than one batch was queued: give the event loop a turn (settled promises, reads) before the next one.
+    if (this.queue.length > 0) this.scheduled = setImmediate(() => this.flushScheduled());
+  }
+
+  private runBatch(batch: QueuedAppend[]): void {
+    if (batch.length === 0) return;
+    const { statements } = this;
+    const outcomes: Outcome[] = [];
+    try {
+      statements.begin.run();
+      for (const { request } of batch) outcomes.push(this.runInSavepoint(request));
+      statements.commit.run();
+    } catch (error) {
+      // BEGIN or COMMIT failed (disk full, I/O error, lock held by another process past busy_timeout),
+      // or a savepoint could not be rolled back: nothing of this batch is durable, so every append fails.
+      this.rollbackQuietly();
+      for (const item of batch) item.reject(error);
+      return;
+    }
+    this.counters.commits += 1;
+    this.counters.appends += batch.length;
+    let wrote = false;
+    batch.forEach((item, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) {
+        wrote ||= outcome.result.written;
+        item.resolve(outcome.result);
+      } else {
+        item.reject(outcome.error);
+      }
+    });
+    if (wrote) this.onCommitted();
+  }
+
+  private runInSavepoint(request: AppendRequest): Outcome {
+    const { statements } = this;
+    statements.savepoint.run();
+    try {
+      const result = appendInTransaction(statements, request);
+      statements.release.run();
+      return { ok: true, result };
+    } catch (error) {
+      // If undoing the savepoint itself fails the whole transaction is suspect: let runBatch fail the batch.
+      statements.rollbackToSavepoint.run();
+      statements.release.run();
+      return { ok: false, error };
+    }
+  }
+
+  private rollbackQuietly(): void {
+    try {
+      if (this.db.inTransaction) this.statements.rollback.run();
+    } catch {
+      // The connection is already out of the transaction (SQLite rolls back on some errors by itself).
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import Database from 'better-sqlite3';
+import { CommitNotifier } from './commit-notifier';
+import { EventStoreClosedError } from './event-store.errors';
+import {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  SubscribeOptions,
+} from './event-store.port';
+import { AppendBatcherStats, SqliteAppendBatcher } from './sqlite-append-batcher';
+import { SqliteAllSubscription } from './sqlite-all-subscription';
+import { EventStatements, openEventDatabase, prepareEventStatements, toStoredEvent } from './sqlite-schema';
+import { prepareAppend } from './sqlite-stream-appender';
+
+export interface SqliteEventStoreOptions {
+  /** Database file. WAL needs a real file; ':memory:' works but silently stays in rollback-journal mode. */
+  filename: string;
+  /** How often an idle subscription looks for events committed by another process. Default 100 ms. */
+  pollIntervalMs?: number;
+  /** How long to wait for another process's write lock before failing. Default 5000 ms. */
+  busyTimeoutMs?: number;
+  /** Most appends committed together. Default 512. */
+  maxBatchSize?: number;
+  /** readAll page when no maxCount is given. Default 1000. */
+  defaultReadAllCount?: number;
+  /** Events a subscription reads per query. Default 500. */
+  subscriptionPageSize?: number;
+}
+
+/**
+ * The embedded EventStore: one SQLite file, written through group commit (see SqliteAppendBatcher).
+ * better-sqlite3 is synchronous, so reads run on the calling turn; the async signatures are the port's.
+ * Several instances (or processes) may share a file: writes take SQLite's write lock, and subscriptions poll.
+ */
+export class SqliteEventStore implements EventStore {
+  private readonly db: Database.Database;
+  private readonly statements: EventStatements;
+  private readonly batcher: SqliteAppendBatcher;
+  private readonly notifier = new CommitNotifier();
+  private readonly subscriptions = new Set<SqliteAllSubscription>();
+  private readonly pollIntervalMs: number;
+  private readonly defaultReadAllCount: number;
+  private readonly subscriptionPageSize: number;
+  private closing: Promise<void> | null = null;
+
+  constructor(options: SqliteEventStoreOptions) {
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.defaultReadAllCount = options.defaultReadAllCount ?? 1000;
+    this.subscriptionPageSize = options.subscriptionPageSize ?? 500;
+    this.db = openEventDatabase(options.filename, options.busyTimeoutMs ?? 5000);
+    this.statements = prepareEventStatements(this.db);
+    this.batcher = new SqliteAppendBatcher(this.db, this.statements, () => this.notifier.notify(), options.maxBatchSize);
+  }
+
+  async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    this.assertOpen();
+    return this.batcher.enqueue(prepareAppend(streamId, events, options.expectedRevision));
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
+    this.assertOpen();
+    const limit = toLimit(options.maxCount, -1);
+    const rows =
+      options.direction === 'backwards'
+        ? this.statements.readStreamBackwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
+        : this.statements.readStreamForwards.all(streamId, options.fromRevision ?? 0, limit);
+    return rows.map(toStoredEvent);
+  }
+
+  async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
+    this.assertOpen();
+    return this.readPage(options.after ?? null, toLimit(options.maxCount, this.defaultReadAllCount));
+  }
+
+  subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<StoredEvent> {
+    this.assertOpen();
+    const subscription = new SqliteAllSubscription(
+      {
+        readPage: (after, maxCount) => this.readPage(after, maxCount),
+        waitForCommit: (timeoutMs, signal) => this.notifier.waitForCommit(timeoutMs, signal),
+      },
+      {
+        after: options.after ?? null,
+        signal: options.signal,
+        pageSize: this.subscriptionPageSize,
+        pollIntervalMs: this.pollIntervalMs,
+      },
+      (ended) => this.subscriptions.delete(ended),
+    );
+    if (!subscription.isEnded) this.subscriptions.add(subscription); // an already aborted signal ends it at once
+    return subscription;
+  }
+
+  async headPosition(): Promise<bigint | null> {
+    this.assertOpen();
+    return this.statements.headPosition.get()?.head ?? null;
+  }
+
+  /** Commit and append counts since open: appends / commits is the group-commit batching factor. */
+  stats(): AppendBatcherStats {
+    return this.batcher.stats();
+  }
+
+  /** The durability settings this connection really runs with (for tests and diagnostics). */
+  sqliteSettings(): { journalMode: string; synchronous: number; busyTimeoutMs: number } {
+    this.assertOpen();
+    return {
+      journalMode: String(this.db.pragma('journal_mode', { simple: true })),
+      synchronous: Number(this.db.pragma('synchronous', { simple: true })),
+      busyTimeoutMs: Number(this.db.pragma('busy_timeout', { simple: true })),
+    };
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.closeNow();
+    return this.closing;
+  }
+
+  private async closeNow(): Promise<void> {
+    try {
+      // Appends already accepted were promised a commit: write them before letting go of the file.
+      this.batcher.drain();
+    } finally {
+      for (const subscription of [...this.subscriptions]) subscription.end();
+      this.notifier.close();
+      this.db.close();
+    }
+  }
+
+  private readPage(after: bigint | null, maxCount: number): StoredEvent[] {
+    return this.statements.readAll.all(after ?? -1n, maxCount).map(toStoredEvent);
+  }
+
+  private assertOpen(): void {
+    if (this.closing) throw new EventStoreClosedError();
+  }
+}
+
+/** maxCount as a SQLite LIMIT (-1 = no limit); rejects nonsense rather than silently reading everything. */
+function toLimit(maxCount: number | undefined, fallback: number): number {
+  if (maxCount === undefined) return fallback;
+  if (!Number.isSafeInteger(maxCount) || maxCount < 0) throw new RangeError(`maxCount must be an integer >= 0, got ${maxCount}`);
+  return maxCount;
+}
