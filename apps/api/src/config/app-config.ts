@@ -7,13 +7,13 @@ import { z } from 'zod';
  * that names it and says why.
  */
 const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().min(1).default('0.0.0.0'),
-  DATA_DIR: z.string().min(1).default('./data'),
-  EVENT_STORE: z.enum(['sqlite']).default('sqlite'),
-  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose']).default('log'),
+  PORT: z.coerce.number({ error: 'must be a port number, 0 to 65535' }).int('must be a whole number').min(0, 'must be 0 to 65535').max(65535, 'must be 0 to 65535').default(3000),
+  HOST: z.string().min(1, 'must not be empty').default('0.0.0.0'),
+  DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
+  EVENT_STORE: z.enum(['sqlite'], { error: 'must be sqlite (eventstoredb comes with the production adapters)' }).default('sqlite'),
+  LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose'], { error: 'must be one of error, warn, log, debug, verbose' }).default('log'),
   /** How often the conversion completer saves how far it has read (ms). */
-  CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  CHECKPOINT_INTERVAL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number').min(10, 'must be at least 10').max(60_000, 'must be at most 60000').default(1000),
 });
 
 export interface AppConfig {

@@ -1,0 +1,15 @@
+import { DOMAIN_EVENT_TYPES, EVENT_SCHEMA_VERSIONS, isDomainEventType } from './event-types';
+
+describe('event types', () => {
+  it('gives every event of the four records a schema version (1 for now)', () => {
+    expect(DOMAIN_EVENT_TYPES).toHaveLength(20);
+    expect(new Set(Object.values(EVENT_SCHEMA_VERSIONS))).toEqual(new Set([1]));
+  });
+
+  it('recognises its own event types only', () => {
+    expect(isDomainEventType('LeadConverted')).toBe(true);
+    expect(isDomainEventType('OpportunityReopened')).toBe(true);
+    expect(isDomainEventType('toString')).toBe(false);
+    expect(isDomainEventType('LeadDeleted')).toBe(false);
+  });
+});
