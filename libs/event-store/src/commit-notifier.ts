@@ -7,6 +7,12 @@
 export class CommitNotifier {
   private readonly waiters = new Set<() => void>();
   private closed = false;
+  private notified = 0;
+
+  /** How many times notify() has run: a reader that saw the same count before and after has missed nothing. */
+  get commitCount(): number {
+    return this.notified;
+  }
 
   /** Resolves on the next notify(), after `timeoutMs`, when `signal` aborts, or on close(); never rejects. */
   waitForCommit(timeoutMs: number, signal: AbortSignal): Promise<void> {
@@ -25,6 +31,7 @@ export class CommitNotifier {
   }
 
   notify(): void {
+    this.notified++;
     for (const wake of [...this.waiters]) wake();
   }
 

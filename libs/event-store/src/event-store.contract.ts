@@ -372,6 +372,52 @@ export function describeEventStoreContract(
         expect(received).toEqual(ids);
       });
 
+      it('with a type filter delivers only those types, in order, through catch-up and live', async () => {
+        const wanted: string[] = [];
+        const appendMixed = async (count: number) => {
+          for (let i = 0; i < count; i++) {
+            const type = i % 3 === 0 ? 'Wanted' : i % 3 === 1 ? 'AlsoWanted' : 'Ignored';
+            const event = newEvent({ type });
+            await append(newStreamId(), [event]);
+            if (type !== 'Ignored') wanted.push(event.eventId);
+          }
+        };
+        await appendMixed(9);
+        const abort = new AbortController();
+        const iterator = store
+          .subscribeToAll({ after: start, signal: abort.signal, filter: { eventTypes: ['Wanted', 'AlsoWanted'] } })
+          [Symbol.asyncIterator]();
+        const caughtUp = await take(iterator, 6);
+        const livePromise = take(iterator, 4);
+        await appendMixed(6);
+        const live = await livePromise;
+        abort.abort();
+
+        expect([...caughtUp, ...live].map((e) => e.eventId)).toEqual(wanted);
+        expect([...caughtUp, ...live].every((e) => e.type !== 'Ignored')).toBe(true);
+        expectStrictlyIncreasing([...caughtUp, ...live].map((e) => e.position));
+      });
+
+      it('with a type filter moves past long runs of other events, however many pages they fill', async () => {
+        const abort = new AbortController();
+        const iterator = store.subscribeToAll({ after: start, signal: abort.signal, filter: { eventTypes: ['Needle'] } })[Symbol.asyncIterator]();
+        const first = iterator.next();
+        for (let i = 0; i < 6; i++) await append(newStreamId(), Array.from({ length: 250 }, () => newEvent({ type: 'Hay' })));
+        const needle = newEvent({ type: 'Needle' });
+        await append(newStreamId(), [needle]);
+        await expect(first).resolves.toMatchObject({ done: false, value: { eventId: needle.eventId } });
+        abort.abort();
+      });
+
+      it('with liveDelayMs still delivers every live event, in order, once', async () => {
+        const abort = new AbortController();
+        const iterator = store.subscribeToAll({ after: await store.headPosition(), signal: abort.signal, liveDelayMs: 30 })[Symbol.asyncIterator]();
+        const received = take(iterator, 10);
+        const ids = [...(await appendMany(store, 4)), ...(await appendMany(store, 6))];
+        expect((await received).map((e) => e.eventId)).toEqual(ids);
+        abort.abort();
+      });
+
       it('ends when the consumer breaks out of for-await', async () => {
         await appendMany(store, 3);
         const received: StoredEvent[] = [];

@@ -85,6 +85,18 @@ export interface ReadAllOptions {
 export interface SubscribeOptions {
   /** Deliver events strictly after this position (a checkpoint); null or undefined starts at the beginning. */
   after?: bigint | null;
+  /**
+   * Deliver only events of these types (filtered in the store, so skipped events cost no parsing or delivery).
+   * The subscription still moves past the others; a consumer that checkpoints the last delivered position
+   * simply re-scans the skipped ones after a restart.
+   */
+  filter?: { eventTypes: readonly string[] };
+  /**
+   * Once caught up, how long to let new commits gather before reading them (ms). 0 (the default) delivers each
+   * commit as soon as it is made; a background subscriber that does not need to be quick (a process manager)
+   * sets more, so that it reads many commits at once instead of waking for every one. Push-based stores may ignore it.
+   */
+  liveDelayMs?: number;
   /** Ends the subscription: the iterator completes. Leaving a for-await loop ends it too. */
   signal?: AbortSignal;
 }

@@ -1,12 +1,23 @@
 import { StoredEvent } from './event-store.port';
 
+/** One read of the global stream. */
+export interface AllStreamPage {
+  events: StoredEvent[];
+  /** The position the read covered up to (with a filter, past events it skipped); null if nothing is stored. */
+  scannedTo: bigint | null;
+  /** True when the read reached the end of what was committed at the time. */
+  reachedHead: boolean;
+}
+
 /** What a subscription needs from the store. */
 export interface AllStreamSource {
   /**
-   * One page of the global stream strictly after `after`. Synchronous on purpose: between reading an empty page
-   * and registering the wait there is no await, so a commit cannot slip in between unnoticed.
+   * One page of the global stream strictly after `after`. Synchronous on purpose: between reading and deciding to
+   * wait there is no await, so an in-process commit cannot slip in between unnoticed.
    */
-  readPage(after: bigint | null, maxCount: number): StoredEvent[];
+  readPage(after: bigint | null, maxCount: number, eventTypes: readonly string[] | undefined): AllStreamPage;
+  /** Counts in-process commits: unchanged since the last read that reached the head means nothing new here. */
+  commitCount(): number;
   waitForCommit(timeoutMs: number, signal: AbortSignal): Promise<void>;
 }
 
@@ -15,15 +26,18 @@ export interface AllSubscriptionOptions {
   signal: AbortSignal | undefined;
   pageSize: number;
   pollIntervalMs: number;
+  eventTypes: readonly string[] | undefined;
+  liveDelayMs: number;
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
 /**
- * subscribeToAll for SQLite. Catch-up and live are the same loop: read the next page after the checkpoint,
- * hand it out one event per next(), and when a read comes back empty wait for a commit (or the poll timer).
- * It never skips: SQLite has one writer at a time, so once position P is visible every smaller committed
- * position is visible too. It never duplicates: the checkpoint only moves forward, and pulls are serialised.
+ * subscribeToAll for SQLite. Catch-up and live are the same loop: read the next page after the cursor, hand it
+ * out one event per next(), and once a read has reached the head, wait for a commit (or the poll timer, for
+ * commits by other processes) before reading again. It never skips: SQLite has one writer at a time, so once
+ * position P is visible every smaller committed position is visible too. It never duplicates: the cursor only
+ * moves forward, and pulls are serialised.
  *
  * Pull-based: nothing is read until the consumer asks, and at most one page is held in memory.
  * A hand-written iterator rather than an async generator so that return() (or an abort) also ends a next()
@@ -32,7 +46,9 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 export class SqliteAllSubscription implements AsyncIterableIterator<StoredEvent> {
   private page: StoredEvent[] = [];
   private index = 0;
-  private checkpoint: bigint | null;
+  private cursor: bigint | null;
+  private caughtUp = false;
+  private readAtCommit = -1;
   private ended = false;
   /** Aborted when the subscription ends, which cuts short a pending wait. */
   private readonly stop = new AbortController();
@@ -43,7 +59,7 @@ export class SqliteAllSubscription implements AsyncIterableIterator<StoredEvent>
     private readonly options: AllSubscriptionOptions,
     private readonly onEnd: (subscription: SqliteAllSubscription) => void,
   ) {
-    this.checkpoint = options.after;
+    this.cursor = options.after;
     if (options.signal?.aborted) this.end();
     else options.signal?.addEventListener('abort', this.end, { once: true });
   }
@@ -82,13 +98,19 @@ export class SqliteAllSubscription implements AsyncIterableIterator<StoredEvent>
     try {
       while (!this.ended) {
         if (this.index < this.page.length) return { done: false, value: this.page[this.index++] };
-        this.page = this.source.readPage(this.checkpoint, this.options.pageSize);
-        this.index = 0;
-        if (this.page.length > 0) {
-          this.checkpoint = this.page[this.page.length - 1].position;
+        if (this.caughtUp && this.source.commitCount() === this.readAtCommit) {
+          // Nothing committed here since a read that reached the head: no need to look before something is.
+          await this.source.waitForCommit(this.options.pollIntervalMs, this.stop.signal);
+          if (this.options.liveDelayMs > 0) await delay(this.options.liveDelayMs, this.stop.signal);
+          this.caughtUp = false; // woken by a commit, the poll timer (another process may have written) or the end
           continue;
         }
-        await this.source.waitForCommit(this.options.pollIntervalMs, this.stop.signal);
+        this.readAtCommit = this.source.commitCount();
+        const read = this.source.readPage(this.cursor, this.options.pageSize, this.options.eventTypes);
+        this.page = read.events;
+        this.index = 0;
+        this.cursor = read.scannedTo ?? this.cursor;
+        this.caughtUp = read.reachedHead;
       }
       return DONE;
     } catch (error) {
@@ -96,4 +118,18 @@ export class SqliteAllSubscription implements AsyncIterableIterator<StoredEvent>
       throw error;
     }
   }
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts; leaves no timer behind. */
+function delay(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
 }

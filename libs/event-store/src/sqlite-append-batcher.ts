@@ -69,6 +69,7 @@ export class SqliteAppendBatcher {
   private runBatch(batch: QueuedAppend[]): void {
     if (batch.length === 0) return;
     const { statements } = this;
+    if (batch.length === 1) return this.runAlone(batch[0]);
     const outcomes: Outcome[] = [];
     try {
       statements.begin.run();
@@ -94,6 +95,25 @@ export class SqliteAppendBatcher {
       }
     });
     if (wrote) this.onCommitted();
+  }
+
+  /** An append alone in its transaction needs no savepoint: a failed check undoes the whole transaction. */
+  private runAlone(item: QueuedAppend): void {
+    const { statements } = this;
+    let result: AppendResult;
+    try {
+      statements.begin.run();
+      result = appendInTransaction(statements, item.request);
+      statements.commit.run();
+    } catch (error) {
+      this.rollbackQuietly();
+      item.reject(error);
+      return;
+    }
+    this.counters.commits += 1;
+    this.counters.appends += 1;
+    item.resolve(result);
+    if (result.written) this.onCommitted();
   }
 
   private runInSavepoint(request: AppendRequest): Outcome {

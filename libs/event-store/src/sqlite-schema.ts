@@ -93,6 +93,12 @@ export function prepareEventStatements(db: Database.Database) {
     readAll: stmt<[bigint, number], EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`,
     ),
+    /** Events of the given types (a JSON array) in (after, upTo]. */
+    readAllOfTypes: stmt<[bigint, bigint, string, number], EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events
+       WHERE position > ? AND position <= ? AND type IN (SELECT value FROM json_each(?))
+       ORDER BY position ASC LIMIT ?`,
+    ),
     headPosition: stmt<[], { head: bigint | null }>('SELECT MAX(position) AS head FROM events'),
   };
 }

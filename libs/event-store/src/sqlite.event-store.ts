@@ -12,7 +12,7 @@ import {
   SubscribeOptions,
 } from './event-store.port';
 import { AppendBatcherStats, SqliteAppendBatcher } from './sqlite-append-batcher';
-import { SqliteAllSubscription } from './sqlite-all-subscription';
+import { AllStreamPage, SqliteAllSubscription } from './sqlite-all-subscription';
 import { EventStatements, openEventDatabase, prepareEventStatements, toStoredEvent } from './sqlite-schema';
 import { prepareAppend } from './sqlite-stream-appender';
 
@@ -80,7 +80,8 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const subscription = new SqliteAllSubscription(
       {
-        readPage: (after, maxCount) => this.readPage(after, maxCount),
+        readPage: (after, maxCount, eventTypes) => this.readSubscriptionPage(after, maxCount, eventTypes),
+        commitCount: () => this.notifier.commitCount,
         waitForCommit: (timeoutMs, signal) => this.notifier.waitForCommit(timeoutMs, signal),
       },
       {
@@ -88,6 +89,8 @@ export class SqliteEventStore implements EventStore {
         signal: options.signal,
         pageSize: this.subscriptionPageSize,
         pollIntervalMs: this.pollIntervalMs,
+        eventTypes: options.filter ? checkEventTypes(options.filter.eventTypes) : undefined,
+        liveDelayMs: checkDelay(options.liveDelayMs ?? 0),
       },
       (ended) => this.subscriptions.delete(ended),
     );
@@ -135,9 +138,34 @@ export class SqliteEventStore implements EventStore {
     return this.statements.readAll.all(after ?? -1n, maxCount).map(toStoredEvent);
   }
 
+  private readSubscriptionPage(after: bigint | null, maxCount: number, eventTypes: readonly string[] | undefined): AllStreamPage {
+    if (!eventTypes) {
+      const events = this.readPage(after, maxCount);
+      return { events, scannedTo: events.at(-1)?.position ?? after, reachedHead: events.length < maxCount };
+    }
+    // Filtered: scan up to the head as it is now, so the cursor can move past skipped events even when none match.
+    const head = this.statements.headPosition.get()?.head ?? null;
+    if (head === null || (after !== null && after >= head)) return { events: [], scannedTo: after, reachedHead: true };
+    const events = this.statements.readAllOfTypes.all(after ?? -1n, head, JSON.stringify(eventTypes), maxCount).map(toStoredEvent);
+    const reachedHead = events.length < maxCount;
+    return { events, scannedTo: reachedHead ? head : events[events.length - 1].position, reachedHead };
+  }
+
   private assertOpen(): void {
     if (this.closing) throw new EventStoreClosedError();
   }
+}
+
+function checkEventTypes(eventTypes: readonly string[]): readonly string[] {
+  if (!Array.isArray(eventTypes) || eventTypes.some((t) => typeof t !== 'string' || t.length === 0)) {
+    throw new TypeError('filter.eventTypes must be an array of non-empty event type names');
+  }
+  return [...eventTypes];
+}
+
+function checkDelay(ms: number): number {
+  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`liveDelayMs must be a number >= 0, got ${ms}`);
+  return ms;
 }
 
 /** maxCount as a SQLite LIMIT (-1 = no limit); rejects nonsense rather than silently reading everything. */

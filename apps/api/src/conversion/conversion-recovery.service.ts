@@ -5,6 +5,8 @@ import { ConversionCompleter } from './conversion-completer';
 
 const CHECKPOINT = 'conversion-completer';
 const MAX_BACKOFF_MS = 30_000;
+/** The request that converts a lead completes it itself; this is the safety net, so it reads new conversions in batches. */
+const LIVE_DELAY_MS = 200;
 
 /**
  * Finishes conversions that a crash interrupted: follows the global stream from its checkpoint and completes every
@@ -52,11 +54,10 @@ export class ConversionRecoveryService implements OnApplicationBootstrap, OnModu
     let backoff = 100;
     while (!this.abort.signal.aborted) {
       try {
-        for await (const event of this.store.subscribeToAll({ after: this.position, signal: this.abort.signal })) {
-          if (event.type === 'LeadConverted') {
-            await this.completer.complete(event);
-            this.completed++;
-          }
+        const conversions = this.store.subscribeToAll({ after: this.position, signal: this.abort.signal, filter: { eventTypes: ['LeadConverted'] }, liveDelayMs: LIVE_DELAY_MS });
+        for await (const event of conversions) {
+          await this.completer.complete(event);
+          this.completed++;
           this.position = event.position;
           backoff = 100;
         }
