@@ -142,8 +142,13 @@ describe('Leads over HTTP', () => {
       expect(await headPosition(t)).toBe(head);
     });
 
-    it('refuses malformed JSON with 400', async () => {
-      await request(t.http).post('/leads').set('content-type', 'application/json').send('{"lastName": ').expect(400);
+    it('refuses malformed JSON with 400, a body that is not JSON with 415, and an oversized body with 413', async () => {
+      await request(t.http).post('/leads').set('content-type', 'application/json').send('{"lastName": ').expect(400)
+        .expect((r) => expect(r.body.statusCode).toBe(400));
+      await request(t.http).post('/leads').set('content-type', 'text/plain').send('lastName=Lovelace').expect(415)
+        .expect((r) => expect(r.body).toMatchObject({ error: 'UNSUPPORTED_MEDIA_TYPE', message: expect.stringMatching(/application\/json/) }));
+      await request(t.http).post('/leads').send({ ...adaLead, title: 'x'.repeat(200_000) }).expect(413)
+        .expect((r) => expect(r.body).toMatchObject({ error: 'PAYLOAD_TOO_LARGE' }));
     });
 
     it('answers 404 for an unknown lead and 400 for a malformed id', async () => {

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { requireJsonBodies } from './http/require-json.middleware';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -18,6 +19,7 @@ export async function createApp(config: AppConfig, options: { logger?: false } =
  * The application must be created with `bodyParser: false`.
  */
 export function configureApp(app: NestExpressApplication): NestExpressApplication {
+  app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: '100kb' });
   app.disable('x-powered-by');
   app.enableShutdownHooks();

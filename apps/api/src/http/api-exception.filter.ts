@@ -36,10 +36,20 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? exception.message);
       return { statusCode: status, error: httpCode(status), message };
     }
+    const clientError = bodyParserError(exception);
+    if (clientError) return clientError;
     // Only the error, never the request: bodies hold personal data.
     this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
     return { statusCode: 500, error: 'INTERNAL_ERROR', message: 'internal error; the request may be retried' };
   }
+}
+
+/** Errors of the JSON body parser (http-errors with a 4xx status): too large, bad charset, ... */
+function bodyParserError(exception: unknown): ErrorBody | null {
+  const e = exception as { status?: unknown; type?: unknown; message?: unknown } | null;
+  if (!e || typeof e.status !== 'number' || e.status < 400 || e.status >= 500 || typeof e.type !== 'string') return null;
+  const message = e.status === 413 ? 'request body is too large (at most 100 kB)' : String(e.message);
+  return { statusCode: e.status, error: httpCode(e.status), message };
 }
 
 function httpCode(status: number): string {
