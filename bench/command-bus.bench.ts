@@ -27,7 +27,7 @@ import { AppModule } from '../apps/api/src/app.module';
 import { loadConfig } from '../apps/api/src/config/app-config';
 import { CommandContext } from '../apps/api/src/write/command-context';
 import { ExecuteRecordCommand } from '../apps/api/src/write/execute-record.command';
-import { LEAD_RECORD } from '../apps/api/src/write/record-types';
+import { DEFAULT_RECORDS } from '../apps/api/src/write/record-types';
 import {
   formatMs,
   formatRate,
@@ -114,7 +114,7 @@ function createLeadCommand(i: number): ExecuteRecordCommand<LeadCommand, LeadSta
       rating: null,
     },
   };
-  return new ExecuteRecordCommand(LEAD_RECORD, leadId, command, ctx);
+  return new ExecuteRecordCommand(DEFAULT_RECORDS.lead, leadId, command, ctx);
 }
 
 /** One measured batch of commands. */

@@ -20,9 +20,11 @@ export interface TestApp {
  * The real application on the embedded SQLite store in a temporary directory (or the one given, to "restart" on
  * the same data). `wrapStore` lets a test put something between the application and the real store.
  */
-export async function startTestApp(options: { dataDir?: string; wrapStore?: (store: EventStore) => EventStore } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { dataDir?: string; wrapStore?: (store: EventStore) => EventStore; env?: NodeJS.ProcessEnv } = {},
+): Promise<TestApp> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'pl-e2e-'));
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error', CHECKPOINT_INTERVAL_MS: '20' });
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error', CHECKPOINT_INTERVAL_MS: '20', ...options.env });
   let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
   if (options.wrapStore) {
     const wrap = options.wrapStore;

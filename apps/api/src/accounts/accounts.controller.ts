@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Res, Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Response } from 'express';
 import { AccountState } from '@pipeline-ledger/domain';
@@ -11,7 +11,7 @@ import { CommandContext } from '../write/command-context';
 import { EventSourcedRepository } from '../write/event-sourced.repository';
 import { ExecuteRecordCommand } from '../write/execute-record.command';
 import { newRecordId } from '../write/idempotency';
-import { ACCOUNT_RECORD } from '../write/record-types';
+import { RECORDS, Records } from '../write/record-types';
 
 const createAccountBody = z.strictObject({
   name: requiredText(255),
@@ -29,6 +29,7 @@ export function presentAccount(id: string, state: AccountState, revision: number
 @Controller('accounts')
 export class AccountsController {
   constructor(
+    @Inject(RECORDS) private readonly records: Records,
     private readonly commandBus: CommandBus,
     private readonly repository: EventSourcedRepository,
   ) {}
@@ -38,7 +39,7 @@ export class AccountsController {
     const { owner: accountOwner, ...details } = body;
     const accountId = newRecordId('account', ctx);
     const outcome = await this.commandBus.execute(
-      new ExecuteRecordCommand(ACCOUNT_RECORD, accountId, { type: 'CreateAccount', accountId, at: ctx.occurredAt, details, owner: accountOwner ?? ctx.actor, source: null, leadId: null }, ctx),
+      new ExecuteRecordCommand(this.records.account, accountId, { type: 'CreateAccount', accountId, at: ctx.occurredAt, details, owner: accountOwner ?? ctx.actor, source: null, leadId: null }, ctx),
     );
     res.location(`/accounts/${accountId}`);
     return withRevision(res, outcome, presentAccount(accountId, outcome.state, outcome.revision));
@@ -46,7 +47,7 @@ export class AccountsController {
 
   @Get(':id')
   async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
-    const account = await this.repository.get(ACCOUNT_RECORD, pathId(id));
+    const account = await this.repository.get(this.records.account, pathId(id));
     return withRevision(res, account, presentAccount(id, account.state, account.revision));
   }
 }

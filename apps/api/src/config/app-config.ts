@@ -1,4 +1,6 @@
 import * as path from 'node:path';
+import { readFileSync } from 'node:fs';
+import { DEFAULT_STAGE_CATALOGUE, StageCatalogue, StageDefinition } from '@pipeline-ledger/domain';
 import { z } from 'zod';
 
 /**
@@ -12,6 +14,8 @@ const schema = z.object({
   DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
   EVENT_STORE: z.enum(['sqlite'], { error: 'must be sqlite (eventstoredb comes with the production adapters)' }).default('sqlite'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose'], { error: 'must be one of error, warn, log, debug, verbose' }).default('log'),
+  /** A JSON file with the opportunity stage catalogue (an array of stages); default: the standard ten stages. */
+  STAGES_FILE: z.string().min(1, 'must not be empty').optional(),
   /** How often the conversion completer saves how far it has read (ms). */
   CHECKPOINT_INTERVAL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number').min(10, 'must be at least 10').max(60_000, 'must be at most 60000').default(1000),
 });
@@ -24,6 +28,7 @@ export interface AppConfig {
   eventStoreFile: string;
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   checkpointIntervalMs: number;
+  stageCatalogue: StageCatalogue;
 }
 
 export class ConfigError extends Error {
@@ -46,7 +51,27 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     eventStoreFile: path.join(dataDir, 'events.sqlite'),
     logLevel: c.LOG_LEVEL,
     checkpointIntervalMs: c.CHECKPOINT_INTERVAL_MS,
+    stageCatalogue: c.STAGES_FILE ? loadStageCatalogue(c.STAGES_FILE) : DEFAULT_STAGE_CATALOGUE,
   };
+}
+
+/** Reads and checks a stage catalogue file; a bad one is a configuration error naming STAGES_FILE. */
+function loadStageCatalogue(file: string): StageCatalogue {
+  const fail = (reason: string) => new ConfigError(`Invalid configuration:\n  STAGES_FILE=${JSON.stringify(file)}: ${reason}`);
+  let stages: unknown;
+  try {
+    stages = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw fail(`cannot be read as JSON (${(error as Error).message})`);
+  }
+  if (!Array.isArray(stages) || stages.some((s) => typeof s !== 'object' || s === null)) {
+    throw fail('must be a JSON array of stages: {"name", "probability", "forecastCategory", "isClosed", "isWon"}');
+  }
+  try {
+    return new StageCatalogue(stages as StageDefinition[]);
+  } catch (error) {
+    throw fail((error as Error).message);
+  }
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, Param, Post, Res, Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Response } from 'express';
 import { ContactState } from '@pipeline-ledger/domain';
@@ -11,7 +11,7 @@ import { CommandContext } from '../write/command-context';
 import { EventSourcedRepository } from '../write/event-sourced.repository';
 import { ExecuteRecordCommand } from '../write/execute-record.command';
 import { newRecordId } from '../write/idempotency';
-import { CONTACT_RECORD } from '../write/record-types';
+import { RECORDS, Records } from '../write/record-types';
 
 const createContactBody = z.strictObject({
   accountId: uuid,
@@ -30,6 +30,7 @@ export function presentContact(id: string, state: ContactState, revision: number
 @Controller('contacts')
 export class ContactsController {
   constructor(
+    @Inject(RECORDS) private readonly records: Records,
     private readonly commandBus: CommandBus,
     private readonly repository: EventSourcedRepository,
   ) {}
@@ -39,7 +40,7 @@ export class ContactsController {
     const { accountId, owner: contactOwner, ...details } = body;
     const contactId = newRecordId('contact', ctx);
     const outcome = await this.commandBus.execute(
-      new ExecuteRecordCommand(CONTACT_RECORD, contactId, { type: 'CreateContact', contactId, accountId, at: ctx.occurredAt, details, owner: contactOwner ?? ctx.actor, source: null, leadId: null }, ctx),
+      new ExecuteRecordCommand(this.records.contact, contactId, { type: 'CreateContact', contactId, accountId, at: ctx.occurredAt, details, owner: contactOwner ?? ctx.actor, source: null, leadId: null }, ctx),
     );
     res.location(`/contacts/${contactId}`);
     return withRevision(res, outcome, presentContact(contactId, outcome.state, outcome.revision));
@@ -47,7 +48,7 @@ export class ContactsController {
 
   @Get(':id')
   async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
-    const contact = await this.repository.get(CONTACT_RECORD, pathId(id));
+    const contact = await this.repository.get(this.records.contact, pathId(id));
     return withRevision(res, contact, presentContact(id, contact.state, contact.revision));
   }
 }

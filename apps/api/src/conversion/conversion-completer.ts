@@ -1,9 +1,9 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Inject } from '@nestjs/common';
 import { LeadConversion } from '@pipeline-ledger/domain';
 import { StoredEvent } from '@pipeline-ledger/event-store';
 import { CommandContext } from '../write/command-context';
 import { EventSourcedRepository } from '../write/event-sourced.repository';
-import { ACCOUNT_RECORD, CONTACT_RECORD, OPPORTUNITY_RECORD } from '../write/record-types';
+import { RECORDS, Records } from '../write/record-types';
 
 /**
  * Writes what a LeadConverted event promises: the account (created, or the lead merged into it), the contact
@@ -12,7 +12,10 @@ import { ACCOUNT_RECORD, CONTACT_RECORD, OPPORTUNITY_RECORD } from '../write/rec
  */
 @Injectable()
 export class ConversionCompleter {
-  constructor(private readonly repository: EventSourcedRepository) {}
+  constructor(
+    @Inject(RECORDS) private readonly records: Records,
+    private readonly repository: EventSourcedRepository,
+  ) {}
 
   async complete(converted: StoredEvent): Promise<void> {
     if (converted.type !== 'LeadConverted') throw new Error(`not a LeadConverted event: ${converted.type}`);
@@ -28,7 +31,7 @@ export class ConversionCompleter {
     const { account, contact, opportunity } = c;
 
     await this.repository.execute(
-      ACCOUNT_RECORD,
+      this.records.account,
       account.accountId,
       account.created
         ? {
@@ -46,7 +49,7 @@ export class ConversionCompleter {
 
     const person = { firstName: contact.firstName, title: contact.title, email: contact.email, phone: contact.phone };
     await this.repository.execute(
-      CONTACT_RECORD,
+      this.records.contact,
       contact.contactId,
       contact.created
         ? {
@@ -65,7 +68,7 @@ export class ConversionCompleter {
 
     if (opportunity) {
       await this.repository.execute(
-        OPPORTUNITY_RECORD,
+        this.records.opportunity,
         opportunity.opportunityId,
         { type: 'CreateOpportunity', at, accountId: account.accountId, owner: c.owner, source: c.source, leadId: c.leadId, ...opportunity },
         ctx('opportunity'),

@@ -1,7 +1,7 @@
+import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import {
   ConvertLead,
-  DEFAULT_STAGE_CATALOGUE,
   DomainError,
   LEAD_STATUS,
   LeadState,
@@ -11,7 +11,7 @@ import { ConversionCompleter } from '../conversion/conversion-completer';
 import { CommandContext } from '../write/command-context';
 import { EventSourcedRepository } from '../write/event-sourced.repository';
 import { forStream, newRecordId } from '../write/idempotency';
-import { ACCOUNT_RECORD, CONTACT_RECORD, LEAD_RECORD, OPPORTUNITY_RECORD } from '../write/record-types';
+import { RECORDS, Records } from '../write/record-types';
 import { ConversionOutcome, ConvertLeadCommand } from './lead.commands';
 import { ConvertLeadBody } from './lead.bodies';
 
@@ -26,17 +26,18 @@ import { ConvertLeadBody } from './lead.bodies';
 @CommandHandler(ConvertLeadCommand)
 export class ConvertLeadHandler implements ICommandHandler<ConvertLeadCommand> {
   constructor(
+    @Inject(RECORDS) private readonly records: Records,
     private readonly repository: EventSourcedRepository,
     private readonly completer: ConversionCompleter,
   ) {}
 
   async execute({ leadId, request, ctx }: ConvertLeadCommand): Promise<ConversionOutcome> {
-    const lead = await this.repository.get(LEAD_RECORD, leadId);
+    const lead = await this.repository.get(this.records.lead, leadId);
     // A converted lead goes straight to the decider: it refuses, or the repository finds this request's earlier run.
     const command = lead.state.status === LEAD_STATUS.converted ? this.placeholder(leadId, ctx) : await this.prepare(lead.state, leadId, request, ctx);
-    const outcome = await this.repository.execute(LEAD_RECORD, leadId, command, forStream(ctx, 'lead', leadId));
+    const outcome = await this.repository.execute(this.records.lead, leadId, command, forStream(ctx, 'lead', leadId));
 
-    const converted = await this.repository.lastEventOfType(LEAD_RECORD, leadId, 'LeadConverted');
+    const converted = await this.repository.lastEventOfType(this.records.lead, leadId, 'LeadConverted');
     if (!converted) throw new Error(`lead ${leadId} has no LeadConverted event after its conversion`);
     await this.completer.complete(converted);
 
@@ -47,8 +48,8 @@ export class ConvertLeadHandler implements ICommandHandler<ConvertLeadCommand> {
   /** Checks what the lead's decider cannot see (other records) and chooses the ids of the records to create. */
   private async prepare(lead: LeadState, leadId: string, request: ConvertLeadBody, ctx: CommandContext): Promise<ConvertLead> {
     const purpose = `convert:${leadId}`;
-    if (request.accountId) await this.repository.get(ACCOUNT_RECORD, request.accountId);
-    const contact = request.contactId ? await this.repository.get(CONTACT_RECORD, request.contactId) : null;
+    if (request.accountId) await this.repository.get(this.records.account, request.accountId);
+    const contact = request.contactId ? await this.repository.get(this.records.contact, request.contactId) : null;
     const accountId = request.accountId ?? newRecordId('account', ctx, purpose);
 
     const o = request.opportunity;
@@ -58,7 +59,7 @@ export class ConvertLeadHandler implements ICommandHandler<ConvertLeadCommand> {
         : {
             opportunityId: newRecordId('opportunity', ctx, purpose),
             name: o.name ?? lead.details!.company,
-            stage: o.stage ?? DEFAULT_STAGE_CATALOGUE.firstOpenStage().name,
+            stage: o.stage ?? this.records.catalogue.firstOpenStage().name,
             closeDate: o.closeDate,
             amount: o.amount ?? null,
             currency: o.currency ?? null,
@@ -84,9 +85,9 @@ export class ConvertLeadHandler implements ICommandHandler<ConvertLeadCommand> {
    * Its refusals are reported under "opportunity.".
    */
   private checkOpportunity(o: NonNullable<ConvertLead['opportunity']>, accountId: string, lead: LeadState, ctx: CommandContext): void {
-    const decision = OPPORTUNITY_RECORD.decider.decide(
+    const decision = this.records.opportunity.decider.decide(
       { type: 'CreateOpportunity', at: ctx.occurredAt, accountId, owner: lead.owner!, source: lead.details!.source, leadId: lead.leadId, ...o },
-      OPPORTUNITY_RECORD.decider.initialState,
+      this.records.opportunity.decider.initialState,
     );
     if (isRefusal(decision)) {
       throw new DomainError(decision.kind, decision.code, decision.message, decision.issues.map((i) => ({ ...i, field: `opportunity.${i.field}` })));

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Res, Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Response } from 'express';
 import { ConvertLead, LeadCommand } from '@pipeline-ledger/domain';
@@ -8,7 +8,7 @@ import { ZodBodyPipe } from '../http/zod-body.pipe';
 import { CommandContext } from '../write/command-context';
 import { EventSourcedRepository } from '../write/event-sourced.repository';
 import { newRecordId } from '../write/idempotency';
-import { LEAD_RECORD } from '../write/record-types';
+import { RECORDS, Records } from '../write/record-types';
 import {
   ConvertLeadBody,
   CreateLeadBody,
@@ -35,6 +35,7 @@ type Intent = SingleStreamCommand extends infer C ? (C extends SingleStreamComma
 @Controller('leads')
 export class LeadsController {
   constructor(
+    @Inject(RECORDS) private readonly records: Records,
     private readonly commandBus: CommandBus,
     private readonly repository: EventSourcedRepository,
   ) {}
@@ -49,7 +50,7 @@ export class LeadsController {
 
   @Get(':id')
   async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
-    const lead = await this.repository.get(LEAD_RECORD, pathId(id));
+    const lead = await this.repository.get(this.records.lead, pathId(id));
     return withRevision(res, lead, presentLead(id, lead.state, lead.revision));
   }
 
@@ -111,7 +112,7 @@ export class LeadsController {
 
   private async run(leadId: string, intent: Intent, ctx: CommandContext, res: Response) {
     const command = { ...intent, leadId, at: ctx.occurredAt } as SingleStreamCommand;
-    const outcome = await this.commandBus.execute(new ExecuteRecordCommand(LEAD_RECORD, leadId, command, ctx));
+    const outcome = await this.commandBus.execute(new ExecuteRecordCommand(this.records.lead, leadId, command, ctx));
     return withRevision(res, outcome, presentLead(leadId, outcome.state, outcome.revision));
   }
 }

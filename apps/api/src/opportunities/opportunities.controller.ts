@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Res, Inject } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Response } from 'express';
 import { OpportunityCommand } from '@pipeline-ledger/domain';
@@ -10,7 +10,7 @@ import { CommandContext } from '../write/command-context';
 import { EventSourcedRepository } from '../write/event-sourced.repository';
 import { ExecuteRecordCommand } from '../write/execute-record.command';
 import { newRecordId } from '../write/idempotency';
-import { OPPORTUNITY_RECORD } from '../write/record-types';
+import { RECORDS, Records } from '../write/record-types';
 import {
   CreateOpportunityBody,
   amountBody,
@@ -30,6 +30,7 @@ type Intent = OpportunityCommand extends infer C ? (C extends OpportunityCommand
 @Controller('opportunities')
 export class OpportunitiesController {
   constructor(
+    @Inject(RECORDS) private readonly records: Records,
     private readonly commandBus: CommandBus,
     private readonly repository: EventSourcedRepository,
   ) {}
@@ -59,7 +60,7 @@ export class OpportunitiesController {
 
   @Get(':id')
   async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
-    const opportunity = await this.repository.get(OPPORTUNITY_RECORD, pathId(id));
+    const opportunity = await this.repository.get(this.records.opportunity, pathId(id));
     return withRevision(res, opportunity, presentOpportunity(id, opportunity.state, opportunity.revision));
   }
 
@@ -113,7 +114,7 @@ export class OpportunitiesController {
 
   private async run(opportunityId: string, intent: Intent, ctx: CommandContext, res: Response) {
     const command = { ...intent, opportunityId, at: ctx.occurredAt } as OpportunityCommand;
-    const outcome = await this.commandBus.execute(new ExecuteRecordCommand(OPPORTUNITY_RECORD, opportunityId, command, ctx));
+    const outcome = await this.commandBus.execute(new ExecuteRecordCommand(this.records.opportunity, opportunityId, command, ctx));
     return withRevision(res, outcome, presentOpportunity(opportunityId, outcome.state, outcome.revision));
   }
 }

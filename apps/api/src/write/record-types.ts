@@ -5,6 +5,7 @@ import {
   ContactCommand,
   ContactEvent,
   ContactState,
+  DEFAULT_STAGE_CATALOGUE,
   Decider,
   LeadCommand,
   LeadEvent,
@@ -12,10 +13,11 @@ import {
   OpportunityCommand,
   OpportunityEvent,
   OpportunityState,
+  StageCatalogue,
   accountDecider,
   contactDecider,
-  leadDecider,
-  opportunityDecider,
+  createLeadDecider,
+  createOpportunityDecider,
 } from '@pipeline-ledger/domain';
 
 export type RecordKind = 'lead' | 'account' | 'contact' | 'opportunity';
@@ -33,16 +35,37 @@ export type AccountRecord = RecordType<AccountCommand, AccountState, AccountEven
 export type ContactRecord = RecordType<ContactCommand, ContactState, ContactEvent>;
 export type OpportunityRecord = RecordType<OpportunityCommand, OpportunityState, OpportunityEvent>;
 
-export const LEAD_RECORD: LeadRecord = { kind: 'lead', decider: leadDecider };
-export const ACCOUNT_RECORD: AccountRecord = { kind: 'account', decider: accountDecider };
-export const CONTACT_RECORD: ContactRecord = {
-  kind: 'contact',
-  decider: contactDecider,
-  references: (c) => (c.type === 'CreateContact' ? [{ record: ACCOUNT_RECORD, id: c.accountId }] : []),
-};
-/** The default stage catalogue's opportunities; a configured catalogue would build its own with createOpportunityDecider. */
-export const OPPORTUNITY_RECORD: OpportunityRecord = {
-  kind: 'opportunity',
-  decider: opportunityDecider,
-  references: (c) => (c.type === 'CreateOpportunity' ? [{ record: ACCOUNT_RECORD, id: c.accountId }] : []),
-};
+/** The four records, with the deciders of the configured stage catalogue. */
+export interface Records {
+  readonly catalogue: StageCatalogue;
+  readonly lead: LeadRecord;
+  readonly account: AccountRecord;
+  readonly contact: ContactRecord;
+  readonly opportunity: OpportunityRecord;
+}
+
+export function buildRecords(catalogue: StageCatalogue): Records {
+  const account: AccountRecord = { kind: 'account', decider: accountDecider };
+  const accountOf = (accountId: string) => [{ record: account, id: accountId }];
+  return {
+    catalogue,
+    lead: { kind: 'lead', decider: createLeadDecider(catalogue) },
+    account,
+    contact: {
+      kind: 'contact',
+      decider: contactDecider,
+      references: (c) => (c.type === 'CreateContact' ? accountOf(c.accountId) : []),
+    },
+    opportunity: {
+      kind: 'opportunity',
+      decider: createOpportunityDecider(catalogue),
+      references: (c) => (c.type === 'CreateOpportunity' ? accountOf(c.accountId) : []),
+    },
+  };
+}
+
+/** Injection token for the Records of the configured catalogue. */
+export const RECORDS = Symbol('RECORDS');
+
+/** The records of the default catalogue (for tools that run without the application's configuration). */
+export const DEFAULT_RECORDS = buildRecords(DEFAULT_STAGE_CATALOGUE);
