@@ -88,10 +88,17 @@ export function positiveInt(name: string, raw: string | undefined, fallback: num
 
 /** parseArgs, but a wrong option stops the process with its message and the usage instead of a stack trace. */
 export function parseArgsOrExit<T extends ParseArgsConfig>(config: T, usage: string): ReturnType<typeof parseArgs<T>> {
+  let parsed: ReturnType<typeof parseArgs<T>>;
   try {
-    return parseArgs(config);
+    parsed = parseArgs(config);
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
     process.exit(2);
   }
+  // Every bench declares --help (-h): print the usage and stop.
+  if ((parsed.values as Record<string, unknown>)['help']) {
+    console.log(usage);
+    process.exit(0);
+  }
+  return parsed;
 }

@@ -75,10 +75,6 @@ function options() {
     },
     strict: true,
   }, USAGE);
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
   return {
     sequential: positiveInt('sequential', values.sequential, 5000),
     concurrent: positiveInt('concurrent', values.concurrent, 20000),

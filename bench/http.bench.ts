@@ -69,10 +69,6 @@ function options() {
     },
     strict: true,
   }, USAGE);
-  if (values.help) {
-    console.log(USAGE);
-    process.exit(0);
-  }
   if (values.server !== 'source' && values.server !== 'dist') {
     console.error(`--server must be source or dist, got ${JSON.stringify(values.server)}`);
     process.exit(2);

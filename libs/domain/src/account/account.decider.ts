@@ -1,6 +1,6 @@
 import { Decider, Decision } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
-import { fillEmpty } from '../shared/fill-empty';
+import { applyFilled, fillEmpty, withLead } from '../shared/fill-empty';
 import { optionalText, refusalFor, requireOneOf, requireText } from '../shared/validation';
 import { LEAD_SOURCES } from '../lead/lead.types';
 import { AccountCommand, AccountDetails, AccountEvent, AccountState, CreateAccount, MergeLeadIntoAccount } from './account.types';
@@ -91,16 +91,10 @@ function evolveAccount(state: AccountState, event: AccountEvent): AccountState {
     case 'AccountMergedFromLead':
       return {
         ...state,
-        details: state.details && { ...state.details, ...pickFillable(event.data.filled) },
-        leadIds: state.leadIds.includes(event.data.leadId) ? state.leadIds : [...state.leadIds, event.data.leadId],
+        details: applyFilled(state.details, event.data.filled, FILLABLE),
+        leadIds: withLead(state.leadIds, event.data.leadId),
       };
     default:
       return state;
   }
-}
-
-function pickFillable(filled: Partial<AccountDetails>): Partial<AccountDetails> {
-  const known: Partial<AccountDetails> = {};
-  for (const field of FILLABLE) if (typeof filled[field] === 'string') known[field] = filled[field];
-  return known;
 }

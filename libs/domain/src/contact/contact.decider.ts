@@ -1,6 +1,6 @@
 import { Decider, Decision } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
-import { fillEmpty } from '../shared/fill-empty';
+import { applyFilled, fillEmpty, withLead } from '../shared/fill-empty';
 import { optionalText, refusalFor, requireOneOf, requireText } from '../shared/validation';
 import { LEAD_SOURCES } from '../lead/lead.types';
 import { ContactCommand, ContactDetails, ContactEvent, ContactState, CreateContact, MergeLeadIntoContact } from './contact.types';
@@ -93,16 +93,10 @@ function evolveContact(state: ContactState, event: ContactEvent): ContactState {
     case 'ContactMergedFromLead':
       return {
         ...state,
-        details: state.details && { ...state.details, ...pickFillable(event.data.filled) },
-        leadIds: state.leadIds.includes(event.data.leadId) ? state.leadIds : [...state.leadIds, event.data.leadId],
+        details: applyFilled(state.details, event.data.filled, FILLABLE),
+        leadIds: withLead(state.leadIds, event.data.leadId),
       };
     default:
       return state;
   }
-}
-
-function pickFillable(filled: Partial<ContactDetails>): Partial<ContactDetails> {
-  const known: Partial<ContactDetails> = {};
-  for (const field of FILLABLE) if (typeof filled[field] === 'string') known[field] = filled[field];
-  return known;
 }

@@ -16,3 +16,23 @@ export function fillEmpty<K extends string>(
   }
   return filled;
 }
+
+/** Applies a recorded merge to a record's details: only the listed fields, only text values. */
+export function applyFilled<D extends object, K extends keyof D & string>(
+  details: D | null,
+  filled: Readonly<Partial<Record<K, unknown>>>,
+  keys: readonly K[],
+): D | null {
+  if (!details) return details;
+  const next = { ...details };
+  for (const key of keys) {
+    const value = filled[key];
+    if (typeof value === 'string') Object.assign(next, { [key]: value });
+  }
+  return next;
+}
+
+/** The leads merged into a record, each once, in the order they came. */
+export function withLead(leadIds: readonly string[], leadId: string): string[] {
+  return leadIds.includes(leadId) ? [...leadIds] : [...leadIds, leadId];
+}
