@@ -25,7 +25,7 @@ class TrivialModule {}
 
 async function main(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(TrivialModule, { bodyParser: false, logger: ['fatal', 'error', 'warn'] });
-  configureApp(app);
+  configureApp(app, { openApi: false });
   const port = Number(process.env['PORT'] ?? 3999);
   const host = process.env['HOST'] ?? '127.0.0.1';
   await app.listen(port, host);

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
 import { AppConfig } from './config/app-config';
+import { setupOpenApi } from './http/openapi';
 import { requireJsonBodies } from './http/require-json.middleware';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -18,10 +19,11 @@ export async function createApp(config: AppConfig, options: { logger?: false } =
  * What every instance of the application gets, whoever builds it (main.ts, end-to-end tests, benchmarks).
  * The application must be created with `bodyParser: false`.
  */
-export function configureApp(app: NestExpressApplication): NestExpressApplication {
+export function configureApp(app: NestExpressApplication, options: { openApi?: boolean } = {}): NestExpressApplication {
   app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: '100kb' });
   app.disable('x-powered-by');
   app.enableShutdownHooks();
+  if (options.openApi !== false) setupOpenApi(app);
   return app;
 }

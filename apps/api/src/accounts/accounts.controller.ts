@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, Post, Res, Inject } from '@nestjs/common';
+import { Controller, Get, Param, Post, Res, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
 import { Response } from 'express';
 import { AccountState } from '@pipeline-ledger/domain';
@@ -6,7 +7,7 @@ import { z } from 'zod';
 import { Ctx } from '../http/command-context.decorator';
 import { optionalText, owner, requiredText } from '../http/fields';
 import { pathId, withRevision } from '../http/respond';
-import { ZodBodyPipe } from '../http/zod-body.pipe';
+import { ValidBody } from '../http/valid-body.decorator';
 import { CommandContext } from '../write/command-context';
 import { EventSourcedRepository } from '../write/event-sourced.repository';
 import { ExecuteRecordCommand } from '../write/execute-record.command';
@@ -26,6 +27,7 @@ export function presentAccount(id: string, state: AccountState, revision: number
   return { id, revision, ...state.details, owner: state.owner, source: state.source, createdAt: state.createdAt, leadIds: state.leadIds };
 }
 
+@ApiTags('accounts')
 @Controller('accounts')
 export class AccountsController {
   constructor(
@@ -35,7 +37,7 @@ export class AccountsController {
   ) {}
 
   @Post()
-  async create(@Body(new ZodBodyPipe(createAccountBody)) body: z.infer<typeof createAccountBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async create(@ValidBody(createAccountBody) body: z.infer<typeof createAccountBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     const { owner: accountOwner, ...details } = body;
     const accountId = newRecordId('account', ctx);
     const outcome = await this.commandBus.execute(

@@ -1,4 +1,5 @@
-import { Body, Controller, Get, Param, Post, Res, Inject } from '@nestjs/common';
+import { Controller, Get, Param, Post, Res, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
 import { Response } from 'express';
 import { ContactState } from '@pipeline-ledger/domain';
@@ -6,7 +7,7 @@ import { z } from 'zod';
 import { Ctx } from '../http/command-context.decorator';
 import { email, optionalText, owner, phone, requiredText, uuid } from '../http/fields';
 import { pathId, withRevision } from '../http/respond';
-import { ZodBodyPipe } from '../http/zod-body.pipe';
+import { ValidBody } from '../http/valid-body.decorator';
 import { CommandContext } from '../write/command-context';
 import { EventSourcedRepository } from '../write/event-sourced.repository';
 import { ExecuteRecordCommand } from '../write/execute-record.command';
@@ -27,6 +28,7 @@ export function presentContact(id: string, state: ContactState, revision: number
   return { id, revision, accountId: state.accountId, ...state.details, owner: state.owner, source: state.source, createdAt: state.createdAt, leadIds: state.leadIds };
 }
 
+@ApiTags('contacts')
 @Controller('contacts')
 export class ContactsController {
   constructor(
@@ -36,7 +38,7 @@ export class ContactsController {
   ) {}
 
   @Post()
-  async create(@Body(new ZodBodyPipe(createContactBody)) body: z.infer<typeof createContactBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async create(@ValidBody(createContactBody) body: z.infer<typeof createContactBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     const { accountId, owner: contactOwner, ...details } = body;
     const contactId = newRecordId('contact', ctx);
     const outcome = await this.commandBus.execute(

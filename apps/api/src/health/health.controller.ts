@@ -1,7 +1,9 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, EventStore } from '@pipeline-ledger/event-store';
 import { ConversionRecoveryService } from '../conversion/conversion-recovery.service';
 
+@ApiTags('health')
 @Controller('health')
 export class HealthController {
   constructor(

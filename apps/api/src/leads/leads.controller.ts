@@ -1,10 +1,11 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Res, Inject } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Patch, Post, Res, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
 import { Response } from 'express';
 import { ConvertLead, LeadCommand } from '@pipeline-ledger/domain';
 import { Ctx } from '../http/command-context.decorator';
 import { pathId, withRevision } from '../http/respond';
-import { ZodBodyPipe } from '../http/zod-body.pipe';
+import { ValidBody } from '../http/valid-body.decorator';
 import { CommandContext } from '../write/command-context';
 import { EventSourcedRepository } from '../write/event-sourced.repository';
 import { newRecordId } from '../write/idempotency';
@@ -32,6 +33,7 @@ type SingleStreamCommand = Exclude<LeadCommand, ConvertLead>;
 /** A lead command without what every one of them carries. */
 type Intent = SingleStreamCommand extends infer C ? (C extends SingleStreamCommand ? Omit<C, 'leadId' | 'at'> : never) : never;
 
+@ApiTags('leads')
 @Controller('leads')
 export class LeadsController {
   constructor(
@@ -41,7 +43,7 @@ export class LeadsController {
   ) {}
 
   @Post()
-  async create(@Body(new ZodBodyPipe(createLeadBody)) body: CreateLeadBody, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async create(@ValidBody(createLeadBody) body: CreateLeadBody, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     const { owner, ...details } = body;
     const leadId = newRecordId('lead', ctx);
     res.location(`/leads/${leadId}`);
@@ -56,50 +58,50 @@ export class LeadsController {
 
   @Patch(':id')
   @HttpCode(200)
-  update(@Param('id') id: string, @Body(new ZodBodyPipe(updateLeadBody)) changes: UpdateLeadBody, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  update(@Param('id') id: string, @ValidBody(updateLeadBody) changes: UpdateLeadBody, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'UpdateLeadDetails', changes }, ctx, res);
   }
 
   @Post(':id/owner')
   @HttpCode(200)
-  reassign(@Param('id') id: string, @Body(new ZodBodyPipe(reassignBody)) body: Body<typeof reassignBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  reassign(@Param('id') id: string, @ValidBody(reassignBody) body: Body<typeof reassignBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'ChangeLeadOwner', owner: body.owner }, ctx, res);
   }
 
   @Post(':id/contacts')
   @HttpCode(200)
-  logContact(@Param('id') id: string, @Body(new ZodBodyPipe(logContactBody)) body: Body<typeof logContactBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  logContact(@Param('id') id: string, @ValidBody(logContactBody) body: Body<typeof logContactBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'LogLeadContact', ...body }, ctx, res);
   }
 
   @Post(':id/qualification')
   @HttpCode(200)
-  qualify(@Param('id') id: string, @Body(new ZodBodyPipe(qualificationBody)) body: Body<typeof qualificationBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  qualify(@Param('id') id: string, @ValidBody(qualificationBody) body: Body<typeof qualificationBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     const { note, ...bant } = body;
     return this.run(pathId(id), { type: 'RecordLeadQualification', bant, note }, ctx, res);
   }
 
   @Post(':id/nurture')
   @HttpCode(200)
-  nurture(@Param('id') id: string, @Body(new ZodBodyPipe(nurtureBody)) body: Body<typeof nurtureBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  nurture(@Param('id') id: string, @ValidBody(nurtureBody) body: Body<typeof nurtureBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'StartLeadNurture', reason: body.reason }, ctx, res);
   }
 
   @Post(':id/disqualify')
   @HttpCode(200)
-  disqualify(@Param('id') id: string, @Body(new ZodBodyPipe(disqualifyBody)) body: Body<typeof disqualifyBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  disqualify(@Param('id') id: string, @ValidBody(disqualifyBody) body: Body<typeof disqualifyBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'DisqualifyLead', reason: body.reason }, ctx, res);
   }
 
   @Post(':id/reopen')
   @HttpCode(200)
-  reopen(@Param('id') id: string, @Body(new ZodBodyPipe(reopenBody)) body: Body<typeof reopenBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  reopen(@Param('id') id: string, @ValidBody(reopenBody) body: Body<typeof reopenBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'ReopenLead', reason: body.reason }, ctx, res);
   }
 
   @Post(':id/convert')
   @HttpCode(200)
-  async convert(@Param('id') id: string, @Body(new ZodBodyPipe(convertLeadBody)) body: ConvertLeadBody, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async convert(@Param('id') id: string, @ValidBody(convertLeadBody) body: ConvertLeadBody, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     const outcome = await this.commandBus.execute(new ConvertLeadCommand(pathId(id), body, ctx));
     return withRevision(res, outcome, {
       leadId: outcome.id,

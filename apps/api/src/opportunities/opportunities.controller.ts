@@ -1,11 +1,12 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Res, Inject } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Res, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { CommandBus } from '@nestjs/cqrs';
 import { Response } from 'express';
 import { OpportunityCommand } from '@pipeline-ledger/domain';
 import { z } from 'zod';
 import { Ctx } from '../http/command-context.decorator';
 import { pathId, withRevision } from '../http/respond';
-import { ZodBodyPipe } from '../http/zod-body.pipe';
+import { ValidBody } from '../http/valid-body.decorator';
 import { CommandContext } from '../write/command-context';
 import { EventSourcedRepository } from '../write/event-sourced.repository';
 import { ExecuteRecordCommand } from '../write/execute-record.command';
@@ -27,6 +28,7 @@ import { presentOpportunity } from './opportunity.presenter';
 
 type Intent = OpportunityCommand extends infer C ? (C extends OpportunityCommand ? Omit<C, 'opportunityId' | 'at'> : never) : never;
 
+@ApiTags('opportunities')
 @Controller('opportunities')
 export class OpportunitiesController {
   constructor(
@@ -36,7 +38,7 @@ export class OpportunitiesController {
   ) {}
 
   @Post()
-  create(@Body(new ZodBodyPipe(createOpportunityBody)) body: CreateOpportunityBody, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  create(@ValidBody(createOpportunityBody) body: CreateOpportunityBody, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     const id = newRecordId('opportunity', ctx);
     res.location(`/opportunities/${id}`);
     return this.run(
@@ -66,49 +68,49 @@ export class OpportunitiesController {
 
   @Post(':id/stage')
   @HttpCode(200)
-  changeStage(@Param('id') id: string, @Body(new ZodBodyPipe(changeStageBody)) body: z.infer<typeof changeStageBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  changeStage(@Param('id') id: string, @ValidBody(changeStageBody) body: z.infer<typeof changeStageBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'ChangeOpportunityStage', stage: body.stage, lossReason: body.lossReason }, ctx, res);
   }
 
   @Post(':id/probability')
   @HttpCode(200)
-  overrideProbability(@Param('id') id: string, @Body(new ZodBodyPipe(probabilityBody)) body: z.infer<typeof probabilityBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  overrideProbability(@Param('id') id: string, @ValidBody(probabilityBody) body: z.infer<typeof probabilityBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'OverrideOpportunityProbability', probability: body.probability }, ctx, res);
   }
 
   @Post(':id/amount')
   @HttpCode(200)
-  changeAmount(@Param('id') id: string, @Body(new ZodBodyPipe(amountBody)) body: z.infer<typeof amountBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  changeAmount(@Param('id') id: string, @ValidBody(amountBody) body: z.infer<typeof amountBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'ChangeOpportunityAmount', amount: body.amount, currency: body.currency }, ctx, res);
   }
 
   @Post(':id/close-date')
   @HttpCode(200)
-  changeCloseDate(@Param('id') id: string, @Body(new ZodBodyPipe(closeDateBody)) body: z.infer<typeof closeDateBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  changeCloseDate(@Param('id') id: string, @ValidBody(closeDateBody) body: z.infer<typeof closeDateBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'ChangeOpportunityCloseDate', closeDate: body.closeDate }, ctx, res);
   }
 
   @Post(':id/owner')
   @HttpCode(200)
-  changeOwner(@Param('id') id: string, @Body(new ZodBodyPipe(ownerBody)) body: z.infer<typeof ownerBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  changeOwner(@Param('id') id: string, @ValidBody(ownerBody) body: z.infer<typeof ownerBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'ChangeOpportunityOwner', owner: body.owner }, ctx, res);
   }
 
   @Post(':id/close-won')
   @HttpCode(200)
-  closeWon(@Param('id') id: string, @Body(new ZodBodyPipe(closeWonBody)) _body: unknown, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  closeWon(@Param('id') id: string, @ValidBody(closeWonBody) _body: unknown, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'CloseOpportunityWon' }, ctx, res);
   }
 
   @Post(':id/close-lost')
   @HttpCode(200)
-  closeLost(@Param('id') id: string, @Body(new ZodBodyPipe(closeLostBody)) body: z.infer<typeof closeLostBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  closeLost(@Param('id') id: string, @ValidBody(closeLostBody) body: z.infer<typeof closeLostBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'CloseOpportunityLost', reason: body.reason }, ctx, res);
   }
 
   @Post(':id/reopen')
   @HttpCode(200)
-  reopen(@Param('id') id: string, @Body(new ZodBodyPipe(reopenOpportunityBody)) body: z.infer<typeof reopenOpportunityBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  reopen(@Param('id') id: string, @ValidBody(reopenOpportunityBody) body: z.infer<typeof reopenOpportunityBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'ReopenOpportunity', stage: body.stage ?? null, reason: body.reason }, ctx, res);
   }
 

@@ -1,6 +1,8 @@
 import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
 import { RECORDS, Records } from '../write/record-types';
 
+@ApiTags('opportunities')
 @Controller('stages')
 export class StagesController {
   constructor(@Inject(RECORDS) private readonly records: Records) {}

@@ -1,0 +1,58 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+
+type Operation = { parameters?: unknown[]; responses?: Record<string, unknown> };
+
+const ERROR_SCHEMA = {
+  type: 'object',
+  required: ['statusCode', 'error', 'message'],
+  properties: {
+    statusCode: { type: 'integer', example: 400 },
+    error: { type: 'string', description: 'stable code, e.g. VALIDATION_FAILED, LEAD_NOT_FOUND, LEAD_CONVERTED, CONCURRENCY_CONFLICT', example: 'VALIDATION_FAILED' },
+    message: { type: 'string' },
+    issues: {
+      type: 'array',
+      description: 'for 400: every offending field and why',
+      items: { type: 'object', properties: { field: { type: 'string', example: 'lastName' }, reason: { type: 'string', example: 'is required' } } },
+    },
+  },
+};
+
+const header = (name: string, description: string, example?: string) => ({ in: 'header', name, required: false, description, schema: { type: 'string', ...(example ? { example } : {}) } });
+
+/** Headers every command understands (see README, "Headers"). */
+const COMMAND_HEADERS = [
+  header('If-Match', 'the ETag (revision) you read; a stale one is a 409 and nothing is written', '"3"'),
+  header('Idempotency-Key', 'the same key and body answer with the first result and write nothing; another body is a 409'),
+  header('X-Actor', 'who is acting (until authentication lands)'),
+  header('X-Correlation-Id', 'ties together everything one request caused'),
+  header('X-Occurred-At', 'business time for back-dated entries, ISO 8601, not in the future', '2026-03-01T09:30:00Z'),
+];
+
+const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
+
+/** Builds the OpenAPI document from the controllers and serves it at /openapi.json, readable at /docs. */
+export function setupOpenApi(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setTitle('Pipeline Ledger')
+    .setDescription('Event-sourced leads, accounts, contacts and opportunities: commands in, current state out.')
+    .setVersion('0.1.0')
+    .build();
+  const document = SwaggerModule.createDocument(app, config);
+  document.components = { ...document.components, schemas: { ...document.components?.schemas, Error: ERROR_SCHEMA } };
+  for (const path of Object.values(document.paths)) {
+    for (const [method, operation] of Object.entries(path as Record<string, Operation>)) {
+      operation.responses = {
+        ...operation.responses,
+        '400': errorResponse('a field is missing or malformed (each named in issues)'),
+        ...(path === document.paths['/health'] ? {} : { '404': errorResponse('no record with that id') }),
+      };
+      if (method === 'post' || method === 'patch') {
+        operation.parameters = [...(operation.parameters ?? []), ...COMMAND_HEADERS];
+        operation.responses['409'] = errorResponse('a business rule refuses it, or the record changed (concurrency)');
+      }
+    }
+  }
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json', yamlDocumentUrl: 'openapi.yaml' });
+  return document;
+}
