@@ -4,7 +4,10 @@ import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..', '..');
 
-/** The api as a real child process (TypeScript run through ts-node, transpile only), on a free loopback port. */
+/**
+ * One of our apps as a real child process (TypeScript run through ts-node, transpile only): the api on a free
+ * loopback port by default, or another entry point (the projector) with a readiness check of its own.
+ */
 export class ApiProcess {
   private child: ChildProcess | null = null;
   private stderr = '';
@@ -12,12 +15,21 @@ export class ApiProcess {
   private constructor(
     readonly dataDir: string,
     readonly port: number,
+    private readonly entry: string,
+    private readonly ready: (api: ApiProcess) => Promise<boolean>,
   ) {}
 
   static async start(dataDir: string): Promise<ApiProcess> {
-    const api = new ApiProcess(dataDir, await freePort());
+    const api = new ApiProcess(dataDir, await freePort(), 'apps/api/src/main.ts', async (p) => (await fetch(`${p.url}/health`)).ok);
     await api.spawn();
     return api;
+  }
+
+  /** The standalone projector (apps/projector); `ready` says when it has started working. */
+  static async startProjector(dataDir: string, ready: () => Promise<boolean>): Promise<ApiProcess> {
+    const projector = new ApiProcess(dataDir, await freePort(), 'apps/projector/src/main.ts', ready);
+    await projector.spawn();
+    return projector;
   }
 
   get url(): string {
@@ -41,7 +53,7 @@ export class ApiProcess {
 
   private async spawn(): Promise<void> {
     this.stderr = '';
-    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'], {
+    const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', this.entry], {
       cwd: ROOT,
       env: { ...process.env, DATA_DIR: this.dataDir, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: 'error', CHECKPOINT_INTERVAL_MS: '20' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -52,13 +64,13 @@ export class ApiProcess {
     while (Date.now() < deadline) {
       if (child.exitCode !== null) throw new Error(`api exited with ${child.exitCode}: ${this.stderr}`);
       try {
-        if ((await fetch(`${this.url}/health`)).ok) return;
+        if (await this.ready(this)) return;
       } catch {
-        // not listening yet
+        // not ready yet
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 20));
     }
-    throw new Error(`api did not answer within 60 s: ${this.stderr}`);
+    throw new Error(`${this.entry} was not ready within 60 s: ${this.stderr}`);
   }
 }
 

@@ -2,7 +2,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccountsController } from './accounts/accounts.controller';
-import { APP_CONFIG, AppConfig } from './config/app-config';
+import { AppConfig } from './config/app-config';
+import { ReadSideModule } from './read-side/read-side.module';
 import { ContactsController } from './contacts/contacts.controller';
 import { ConversionCompleter } from './conversion/conversion-completer';
 import { ConversionRecoveryService } from './conversion/conversion-recovery.service';
@@ -14,20 +15,18 @@ import { LeadsController } from './leads/leads.controller';
 import { OpportunitiesController } from './opportunities/opportunities.controller';
 import { EventSourcedRepository } from './write/event-sourced.repository';
 import { ExecuteRecordHandler } from './write/execute-record.handler';
-import { RECORDS, buildRecords } from './write/record-types';
 import { StagesController } from './opportunities/stages.controller';
 
-/** The write side over HTTP: commands in, current state of one record out. */
+/** The service over HTTP: commands in, a record's current state and the read models out. */
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), StorageModule.forRoot(config)],
+      imports: [CqrsModule.forRoot(), StorageModule.forRoot(config), ReadSideModule],
       controllers: [LeadsController, OpportunitiesController, StagesController, AccountsController, ContactsController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
-        { provide: RECORDS, inject: [APP_CONFIG], useFactory: (c: AppConfig) => buildRecords(c.stageCatalogue) },
         EventSourcedRepository,
         ExecuteRecordHandler,
         ConvertLeadHandler,

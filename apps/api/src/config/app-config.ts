@@ -13,6 +13,9 @@ const schema = z.object({
   HOST: z.string().min(1, 'must not be empty').default('0.0.0.0'),
   DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
   EVENT_STORE: z.enum(['sqlite'], { error: 'must be sqlite (eventstoredb comes with the production adapters)' }).default('sqlite'),
+  READ_MODEL_STORE: z.enum(['sqlite'], { error: 'must be sqlite (mongodb comes with the production adapters)' }).default('sqlite'),
+  /** embedded: the api runs the projector itself (development, single process); off: apps/projector runs it. */
+  PROJECTOR: z.enum(['embedded', 'off'], { error: 'must be embedded or off' }).default('embedded'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose'], { error: 'must be one of error, warn, log, debug, verbose' }).default('log'),
   /** A JSON file with the opportunity stage catalogue (an array of stages); default: the standard ten stages. */
   STAGES_FILE: z.string().min(1, 'must not be empty').optional(),
@@ -26,6 +29,9 @@ export interface AppConfig {
   dataDir: string;
   eventStore: 'sqlite';
   eventStoreFile: string;
+  readModelStore: 'sqlite';
+  readModelFile: string;
+  projector: 'embedded' | 'off';
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   checkpointIntervalMs: number;
   stageCatalogue: StageCatalogue;
@@ -49,6 +55,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     eventStore: c.EVENT_STORE,
     eventStoreFile: path.join(dataDir, 'events.sqlite'),
+    readModelStore: c.READ_MODEL_STORE,
+    readModelFile: path.join(dataDir, 'read-models.sqlite'),
+    projector: c.PROJECTOR,
     logLevel: c.LOG_LEVEL,
     checkpointIntervalMs: c.CHECKPOINT_INTERVAL_MS,
     stageCatalogue: c.STAGES_FILE ? loadStageCatalogue(c.STAGES_FILE) : DEFAULT_STAGE_CATALOGUE,

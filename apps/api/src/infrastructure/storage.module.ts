@@ -9,6 +9,7 @@ import {
   SqliteEventStore,
 } from '@pipeline-ledger/event-store';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { RECORDS, buildRecords } from '../write/record-types';
 
 /** Closes the stores last: after every module's onModuleDestroy (subscribers stop there) has run. */
 @Injectable()
@@ -26,7 +27,7 @@ class StoreLifecycle implements OnApplicationShutdown {
   }
 }
 
-/** The configuration and the stores it chooses, for every module. */
+/** The configuration and what it chooses (the stores, the stage catalogue's records), for every module. */
 @Global()
 @Module({})
 export class StorageModule {
@@ -35,6 +36,7 @@ export class StorageModule {
       module: StorageModule,
       providers: [
         { provide: APP_CONFIG, useValue: config },
+        { provide: RECORDS, useValue: buildRecords(config.stageCatalogue) },
         {
           provide: EVENT_STORE,
           useFactory: (): EventStore => {
@@ -49,7 +51,7 @@ export class StorageModule {
         },
         StoreLifecycle,
       ],
-      exports: [APP_CONFIG, EVENT_STORE, CHECKPOINT_STORE],
+      exports: [APP_CONFIG, RECORDS, EVENT_STORE, CHECKPOINT_STORE],
     };
   }
 }

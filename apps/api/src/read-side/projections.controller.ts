@@ -1,0 +1,45 @@
+import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { ProjectorRunner } from '@pipeline-ledger/read-models';
+import { DomainError } from '@pipeline-ledger/domain';
+import { z } from 'zod';
+import { ValidBody } from '../http/valid-body.decorator';
+
+const rebuildBody = z.strictObject({
+  /** Projection names; none or empty: all of them. */
+  projections: z.array(z.string().min(1)).optional(),
+});
+
+/** The projections' state, and rebuilds (admin). */
+@ApiTags('projections')
+@Controller('projections')
+export class ProjectionsController {
+  constructor(private readonly runner: ProjectorRunner) {}
+
+  /** Every projection: version, generation, checkpoint, lag behind the store, status and failure. */
+  @Get()
+  async list() {
+    return { projections: (await this.runner.status()).map(serialise) };
+  }
+
+  /**
+   * Rebuilds projections from position 0 into fresh tables and swaps them in when caught up; queries keep answering
+   * from the old tables meanwhile. Answers 202 at once; follow progress on GET /projections.
+   */
+  @Post('rebuild')
+  @HttpCode(202)
+  rebuild(@ValidBody(rebuildBody) body: z.infer<typeof rebuildBody>) {
+    const names = body.projections ?? [];
+    const known = new Set(this.runner.projections.map((p) => p.name));
+    const unknown = names.filter((n) => !known.has(n));
+    if (unknown.length) throw DomainError.validation('projections', `unknown: ${unknown.join(', ')}; known: ${[...known].join(', ')}`);
+    void this.runner.rebuild(names).catch(() => undefined); // failures are recorded on the projection (GET /projections)
+    return { rebuilding: names.length ? names : [...known] };
+  }
+}
+
+function serialise(s: Awaited<ReturnType<ProjectorRunner['status']>>[number]) {
+  const gen = (g: { generation: number; version: number; checkpoint: bigint | null } | null) =>
+    g && { generation: g.generation, version: g.version, checkpoint: g.checkpoint?.toString() ?? null };
+  return { name: s.name, version: s.version, status: s.status, lag: s.lag, active: gen(s.active), rebuilding: gen(s.rebuilding), failure: s.failure };
+}

@@ -1,0 +1,30 @@
+import { DOMAIN_EVENT_TYPES } from '@pipeline-ledger/domain';
+import { ALL_PROJECTIONS } from './index';
+
+describe('ALL_PROJECTIONS', () => {
+  it('holds the five projections, with collection names unique across them and as the port wants them', () => {
+    expect(ALL_PROJECTIONS.map((p) => p.name)).toEqual(['leads-list', 'opportunities-list', 'pipeline-by-stage', 'lead-conversion', 'win-rate']);
+    const names = ALL_PROJECTIONS.flatMap((p) => p.collections.map((c) => c.name));
+    expect(new Set(names).size).toBe(names.length);
+    expect(names.every((n) => /^[a-z0-9_]+$/.test(n))).toBe(true);
+    expect(names.sort()).toEqual([
+      'conversion_cohorts',
+      'conversion_leads',
+      'conversion_periods',
+      'lead_list',
+      'opportunity_list',
+      'pipeline_buckets',
+      'pipeline_opportunities',
+      'win_rate_opportunities',
+      'win_rates',
+    ]);
+  });
+
+  it('each reads known event types only, and its entity collection is one of its collections', () => {
+    for (const projection of ALL_PROJECTIONS) {
+      expect(projection.version).toBe(1);
+      expect(projection.eventTypes.every((t) => (DOMAIN_EVENT_TYPES as readonly string[]).includes(t))).toBe(true);
+      expect(projection.collections.map((c) => c.name)).toContain(projection.entityCollection);
+    }
+  });
+});

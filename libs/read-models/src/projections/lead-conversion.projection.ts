@@ -1,0 +1,106 @@
+import { StoredEvent } from '@pipeline-ledger/event-store';
+import { Projection } from '../projection';
+import { businessDay, hoursBetween, occurredAt } from './business-time';
+import { diffIncrements } from './counter-increments';
+import { domainEventOf } from './domain-event';
+import { LEAD_EVENT_TYPES, leadIdOf } from './lead-events';
+import {
+  CONVERSION_COHORTS,
+  CONVERSION_COUNTER_INDEXES,
+  CONVERSION_LEADS,
+  CONVERSION_PERIODS,
+  ConversionLeadDocument,
+  conversionContributions,
+} from './lead-conversion.counters';
+import { timeToConvertField } from './time-to-convert.histogram';
+
+/**
+ * Lead conversion counters, on two bases (domain.md: "say which one a number is"):
+ * - cohort (`conversion_cohorts`, keyed by created day x source x owner x campaign): the leads created that day and
+ *   what became of them, ever; a conversion in June adds to the March cohort of the lead;
+ * - period (`conversion_periods`, keyed by the day it happened x source x owner x campaign): leads created, contacted,
+ *   qualified, disqualified and converted that day.
+ *
+ * Groups are the lead's *current* source, owner and campaign: analytics by owner means by who owns the lead now.
+ * When the owner changes (LeadOwnerChanged), or the source or campaign (LeadDetailsUpdated), every count of the
+ * lead moves, on both bases and on every day it touched: the entity document remembers where each count is,
+ * and apply takes the lead's contributions out of the old groups and puts them into the new ones. A converted lead
+ * never changes again, so its counts stay where they are from then on.
+ */
+export const leadConversionProjection: Projection<ConversionLeadDocument> = {
+  name: 'lead-conversion',
+  version: 1,
+  collections: [
+    { name: CONVERSION_LEADS, indexedFields: [] },
+    { name: CONVERSION_COHORTS, indexedFields: CONVERSION_COUNTER_INDEXES },
+    { name: CONVERSION_PERIODS, indexedFields: CONVERSION_COUNTER_INDEXES },
+  ],
+  eventTypes: LEAD_EVENT_TYPES,
+  entityCollection: CONVERSION_LEADS,
+  entityId: leadIdOf,
+  apply(event, current) {
+    const next = evolve(event, current);
+    if (next === undefined) return {};
+    return { document: next, increments: diffIncrements(conversionContributions(current), conversionContributions(next)) };
+  },
+};
+
+/** The lead's funnel position after the event; undefined when the event changes nothing the counters see. */
+function evolve(event: StoredEvent, current: ConversionLeadDocument | null): ConversionLeadDocument | undefined {
+  const e = domainEventOf(event);
+  if (!e) return undefined;
+  if (e.type === 'LeadCreated') {
+    const d = e.data;
+    return {
+      id: d.leadId,
+      source: d.source,
+      owner: d.owner,
+      campaign: d.campaign ?? null,
+      createdAt: d.createdAt,
+      createdDay: businessDay(d.createdAt),
+      contactedDay: null,
+      qualifiedDay: null,
+      disqualifiedDay: null,
+      convertedDay: null,
+      withOpportunity: false,
+      timeToConvertField: null,
+    };
+  }
+  // A converted lead is final (the domain refuses any later command); nothing after it moves its counts.
+  if (!current || current.convertedDay !== null) return undefined;
+  switch (e.type) {
+    case 'LeadDetailsUpdated': {
+      const { source, campaign } = e.data.changes;
+      if (source === undefined && campaign === undefined) return undefined;
+      return { ...current, source: source ?? current.source, campaign: campaign === undefined ? current.campaign : campaign };
+    }
+    case 'LeadOwnerChanged':
+      return { ...current, owner: e.data.owner };
+    case 'LeadContacted':
+      if (current.contactedDay) return undefined;
+      return { ...current, contactedDay: businessDay(occurredAt(event, e.data.contactedAt)) };
+    case 'LeadQualified': {
+      if (!e.data.qualified) return current.qualifiedDay ? { ...current, qualifiedDay: null } : undefined;
+      if (current.qualifiedDay) return undefined;
+      return { ...current, qualifiedDay: businessDay(occurredAt(event, e.data.assessedAt)) };
+    }
+    case 'LeadDisqualified':
+      return { ...current, disqualifiedDay: businessDay(occurredAt(event, e.data.disqualifiedAt)) };
+    case 'LeadNurtureStarted':
+    case 'LeadReopened':
+      return current.disqualifiedDay ? { ...current, disqualifiedDay: null } : undefined;
+    case 'LeadConverted': {
+      const convertedAt = occurredAt(event, e.data.convertedAt);
+      return {
+        ...current,
+        // A lead is converted from a workable status, so it is not disqualified any more.
+        disqualifiedDay: null,
+        convertedDay: businessDay(convertedAt),
+        withOpportunity: e.data.opportunity !== null,
+        timeToConvertField: timeToConvertField(hoursBetween(current.createdAt, convertedAt)),
+      };
+    }
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,286 @@
+import { ConversionRatesAnswer, ConversionRatesParams, conversionRatesAnswer, conversionRatesQuery } from './conversion-rates.query';
+import { CONVERSION_COHORTS, CONVERSION_LEADS, CONVERSION_PERIODS } from './lead-conversion.counters';
+import { leadConversionProjection } from './lead-conversion.projection';
+import { EventLog } from './testing/event-log';
+import { InMemoryProjectionStore } from './testing/in-memory-projection-store';
+import {
+  leadContacted,
+  leadConverted,
+  leadCreated,
+  leadDetailsUpdated,
+  leadDisqualified,
+  leadNurtureStarted,
+  leadOwnerChanged,
+  leadQualified,
+  leadReopened,
+} from './testing/lead-events.fixture';
+
+/**
+ * Six leads over three months (times to convert in brackets):
+ * L1 Jan 10, Web Form, alice, Spring: contacted Jan 11, qualified Jan 12, converted with an opportunity Jan 15 (120 h)
+ * L2 Jan 20, Referral, bob: contacted Jan 21, converted without an opportunity Feb 5 (384 h)
+ * L3 Jan 25, Web Form, alice, Spring: disqualified Feb 2
+ * L4 Feb 3, Web Form, bob, Spring: contacted and converted with an opportunity the same morning (2 h)
+ * L5 Feb 10, Referral, alice: contacted Feb 11, disqualified Feb 12, reopened Feb 20, converted with an opportunity Mar 5 (552 h)
+ * L6 Mar 1, Web Form, alice, Spring: nothing yet
+ */
+function sixLeads(): EventLog {
+  return new EventLog().add(
+    leadCreated('L1', '2025-01-10T09:00:00Z', { source: 'Web Form', owner: 'alice', campaign: 'Spring' }),
+    leadContacted('L1', '2025-01-11T09:00:00Z'),
+    leadQualified('L1', '2025-01-12T09:00:00Z'),
+    leadConverted('L1', '2025-01-15T09:00:00Z', 'O1'),
+    leadCreated('L2', '2025-01-20T09:00:00Z', { source: 'Referral', owner: 'bob', campaign: null }),
+    leadContacted('L2', '2025-01-21T09:00:00Z'),
+    leadCreated('L3', '2025-01-25T09:00:00Z', { source: 'Web Form', owner: 'alice', campaign: 'Spring' }),
+    leadDisqualified('L3', '2025-02-02T09:00:00Z'),
+    leadConverted('L2', '2025-02-05T09:00:00Z', null, 'bob'),
+    leadCreated('L4', '2025-02-03T09:00:00Z', { source: 'Web Form', owner: 'bob', campaign: 'Spring' }),
+    leadContacted('L4', '2025-02-03T10:00:00Z'),
+    leadConverted('L4', '2025-02-03T11:00:00Z', 'O4', 'bob'),
+    leadCreated('L5', '2025-02-10T09:00:00Z', { source: 'Referral', owner: 'alice', campaign: null }),
+    leadContacted('L5', '2025-02-11T09:00:00Z'),
+    leadDisqualified('L5', '2025-02-12T09:00:00Z'),
+    leadReopened('L5', '2025-02-20T09:00:00Z'),
+    leadCreated('L6', '2025-03-01T09:00:00Z', { source: 'Web Form', owner: 'alice', campaign: 'Spring' }),
+    leadConverted('L5', '2025-03-05T09:00:00Z', 'O5'),
+  );
+}
+
+async function rates(log: EventLog, params: Partial<ConversionRatesParams>, batchSize = 100): Promise<ConversionRatesAnswer> {
+  const full: ConversionRatesParams = { basis: 'cohort', groupBy: [], ...params };
+  const store = new InMemoryProjectionStore([leadConversionProjection]).run(log.events, batchSize);
+  const q = conversionRatesQuery(full);
+  return conversionRatesAnswer(await store.sum(q.collection, q.query), full);
+}
+
+const JAN = { from: '2025-01-01', to: '2025-01-31' };
+const FEB = { from: '2025-02-01', to: '2025-02-28' };
+const Q1 = { from: '2025-01-01', to: '2025-03-31' };
+
+describe('lead conversion: cohort and period', () => {
+  it('cohort: the January leads and everything that became of them, February conversions included', async () => {
+    const answer = await rates(sixLeads(), { basis: 'cohort', ...JAN });
+    expect(answer.basis).toBe('cohort');
+    expect(answer.basisDescription).toMatch(/^cohort: the leads created from 2025-01-01 to 2025-01-31/);
+    expect(answer.window).toEqual({ from: '2025-01-01', to: '2025-01-31' });
+    expect(answer.groups).toEqual([{ group: {}, ...answer.total }]);
+    expect(answer.total.counts).toEqual({ created: 3, contacted: 2, qualified: 1, disqualified: 1, converted: 2, convertedWithOpportunity: 1 });
+    expect(answer.total.rates).toEqual({ contacted: 0.6667, qualified: 0.3333, disqualification: 0.3333, leadToContact: 0.6667, leadToOpportunity: 0.3333 });
+    // 120 h and 384 h: the median is the first (bucket 72-120 h), the p90 the second (bucket 336-504 h).
+    expect(answer.total.timeToConvert).toMatchObject({
+      conversions: 2,
+      median: { atMostHours: 120, moreThanHours: 72 },
+      p90: { atMostHours: 504, moreThanHours: 336 },
+    });
+  });
+
+  it('period: what is dated in January, over the leads created in January', async () => {
+    const answer = await rates(sixLeads(), { basis: 'period', ...JAN });
+    expect(answer.basis).toBe('period');
+    expect(answer.basisDescription).toMatch(/^period: /);
+    expect(answer.total.counts).toEqual({ created: 3, contacted: 2, qualified: 1, disqualified: 0, converted: 1, convertedWithOpportunity: 1 });
+    expect(answer.total.rates).toMatchObject({ disqualification: 0, leadToContact: 0.3333, leadToOpportunity: 0.3333 });
+    expect(answer.total.timeToConvert).toMatchObject({ conversions: 1, median: { atMostHours: 120 }, p90: { atMostHours: 120 } });
+  });
+
+  it('February on both bases: a reopened lead is no longer disqualified, conversions are dated when they happen', async () => {
+    const cohort = await rates(sixLeads(), { basis: 'cohort', ...FEB });
+    expect(cohort.total.counts).toEqual({ created: 2, contacted: 2, qualified: 0, disqualified: 0, converted: 2, convertedWithOpportunity: 2 });
+    expect(cohort.total.rates).toMatchObject({ leadToContact: 1, leadToOpportunity: 1, disqualification: 0 });
+    expect(cohort.total.timeToConvert).toMatchObject({ median: { atMostHours: 2, moreThanHours: 1 }, p90: { atMostHours: 720, moreThanHours: 504 } });
+
+    const period = await rates(sixLeads(), { basis: 'period', ...FEB });
+    // L3's disqualification (Feb 2) is dated in February; L5's was undone by the reopen. L2 (Feb 5) and L4 converted in February.
+    expect(period.total.counts).toEqual({ created: 2, contacted: 2, qualified: 0, disqualified: 1, converted: 2, convertedWithOpportunity: 1 });
+    expect(period.total.rates).toMatchObject({ leadToContact: 1, leadToOpportunity: 0.5, disqualification: 0.5 });
+    expect(period.total.timeToConvert).toMatchObject({ conversions: 2, median: { atMostHours: 2 }, p90: { atMostHours: 504 } });
+  });
+
+  it('over all of history the two bases agree', async () => {
+    const cohort = await rates(sixLeads(), { basis: 'cohort', ...Q1 });
+    const period = await rates(sixLeads(), { basis: 'period', ...Q1 });
+    const expected = { created: 6, contacted: 4, qualified: 1, disqualified: 1, converted: 4, convertedWithOpportunity: 3 };
+    expect(cohort.total.counts).toEqual(expected);
+    expect(period.total.counts).toEqual(expected);
+    expect(cohort.total.rates).toEqual({ contacted: 0.6667, qualified: 0.1667, disqualification: 0.1667, leadToContact: 0.6667, leadToOpportunity: 0.5 });
+    // 2 h, 120 h, 384 h, 552 h: rank 2 is in 72-120 h, rank 4 (ceil 3.6) in 504-720 h.
+    expect(cohort.total.timeToConvert).toMatchObject({ conversions: 4, median: { atMostHours: 120 }, p90: { atMostHours: 720 } });
+    expect(period.total.timeToConvert).toEqual(cohort.total.timeToConvert);
+  });
+
+  it('an open window reads everything; no lead created gives null rates, not zeros', async () => {
+    expect((await rates(sixLeads(), {})).total.counts.created).toBe(6);
+    const empty = await rates(sixLeads(), { from: '2024-01-01', to: '2024-12-31' });
+    expect(empty.groups).toEqual([]);
+    expect(empty.total.counts.created).toBe(0);
+    expect(empty.total.rates).toEqual({ contacted: null, qualified: null, disqualification: null, leadToContact: null, leadToOpportunity: null });
+    expect(empty.total.timeToConvert).toMatchObject({ conversions: 0, median: null, p90: null });
+  });
+
+  it('groups by source', async () => {
+    const answer = await rates(sixLeads(), { ...Q1, groupBy: ['source'] });
+    expect(answer.groups.map((g) => [g.group, g.counts.created, g.counts.converted, g.rates.leadToOpportunity, g.rates.disqualification])).toEqual([
+      [{ source: 'Referral' }, 2, 2, 0.5, 0],
+      [{ source: 'Web Form' }, 4, 2, 0.5, 0.25],
+    ]);
+  });
+
+  it('groups by owner and cohort month together', async () => {
+    const answer = await rates(sixLeads(), { ...Q1, groupBy: ['owner', 'cohortMonth'] });
+    expect(answer.groups.map((g) => [g.group, g.counts.created, g.counts.converted])).toEqual([
+      [{ owner: 'alice', cohortMonth: '2025-01' }, 2, 1],
+      [{ owner: 'alice', cohortMonth: '2025-02' }, 1, 1],
+      [{ owner: 'alice', cohortMonth: '2025-03' }, 1, 0],
+      [{ owner: 'bob', cohortMonth: '2025-01' }, 1, 1],
+      [{ owner: 'bob', cohortMonth: '2025-02' }, 1, 1],
+    ]);
+  });
+
+  it('period by month: each month\'s conversions over its own created leads', async () => {
+    const answer = await rates(sixLeads(), { basis: 'period', ...Q1, groupBy: ['cohortMonth'] });
+    expect(answer.groups.map((g) => [g.group.cohortMonth, g.counts.created, g.counts.converted, g.rates.leadToContact])).toEqual([
+      ['2025-01', 3, 1, 0.3333],
+      ['2025-02', 2, 2, 1],
+      ['2025-03', 1, 1, 1],
+    ]);
+  });
+
+  it('groups by campaign (leads without one last) and filters by source', async () => {
+    const byCampaign = await rates(sixLeads(), { ...Q1, groupBy: ['campaign'] });
+    expect(byCampaign.groups.map((g) => [g.group.campaign, g.counts.created])).toEqual([
+      ['Spring', 4],
+      [null, 2],
+    ]);
+    const referral = await rates(sixLeads(), { ...Q1, source: 'Referral', groupBy: ['owner'] });
+    expect(referral.filters).toEqual({ source: 'Referral', owner: null, campaign: null });
+    expect(referral.groups.map((g) => [g.group.owner, g.counts.created, g.counts.convertedWithOpportunity])).toEqual([
+      ['alice', 1, 1],
+      ['bob', 1, 0],
+    ]);
+  });
+
+  it('moves every count of a lead to its new owner, on both bases and on every day it touched', async () => {
+    // L3 (created Jan 25, disqualified Feb 2) goes from alice to carol; L6 from alice to bob.
+    const log = sixLeads().add(
+      leadOwnerChanged('L3', '2025-02-10T09:00:00Z', 'alice', 'carol'),
+      leadOwnerChanged('L6', '2025-03-02T09:00:00Z', 'alice', 'bob'),
+    );
+    const cohort = await rates(log, { ...Q1, groupBy: ['owner'] });
+    expect(cohort.groups.map((g) => [g.group.owner, g.counts.created, g.counts.disqualified, g.counts.converted])).toEqual([
+      ['alice', 2, 0, 2],
+      ['bob', 3, 0, 2],
+      ['carol', 1, 1, 0],
+    ]);
+    const janPeriod = await rates(log, { basis: 'period', ...JAN, owner: 'carol' });
+    expect(janPeriod.total.counts).toMatchObject({ created: 1, disqualified: 0 });
+    const febPeriod = await rates(log, { basis: 'period', ...FEB, groupBy: ['owner'] });
+    expect(febPeriod.groups.map((g) => [g.group.owner, g.counts.created, g.counts.disqualified, g.counts.converted])).toEqual([
+      ['alice', 1, 0, 0],
+      ['bob', 1, 0, 2],
+      ['carol', 0, 1, 0],
+    ]);
+  });
+
+  it('moves counts when the source or campaign is corrected, and not at all once the lead is converted', async () => {
+    const log = sixLeads().add(
+      leadDetailsUpdated('L6', '2025-03-03T09:00:00Z', { source: 'Partner', campaign: null }),
+      // After conversion nothing moves (the domain refuses it anyway).
+      leadOwnerChanged('L1', '2025-03-04T09:00:00Z', 'alice', 'zoe'),
+    );
+    const answer = await rates(log, { ...Q1, groupBy: ['source', 'campaign'] });
+    expect(answer.groups.map((g) => [g.group.source, g.group.campaign, g.counts.created])).toEqual([
+      ['Partner', null, 1],
+      ['Referral', null, 2],
+      ['Web Form', 'Spring', 3],
+    ]);
+    expect((await rates(log, { owner: 'zoe' })).total.counts.created).toBe(0);
+  });
+
+  it('qualified follows the latest assessment; disqualified is undone by nurturing as by a reopen', async () => {
+    const log = new EventLog().add(
+      leadCreated('L1', '2025-04-01T09:00:00Z'),
+      leadQualified('L1', '2025-04-02T09:00:00Z', true),
+      leadQualified('L1', '2025-04-03T09:00:00Z', false),
+      leadCreated('L2', '2025-04-01T09:00:00Z'),
+      leadQualified('L2', '2025-04-02T09:00:00Z', true),
+      leadQualified('L2', '2025-04-05T09:00:00Z', true),
+      leadCreated('L3', '2025-04-01T09:00:00Z'),
+      leadDisqualified('L3', '2025-04-02T09:00:00Z'),
+      leadNurtureStarted('L3', '2025-04-03T09:00:00Z'),
+      leadCreated('L4', '2025-04-01T09:00:00Z'),
+      leadDisqualified('L4', '2025-04-02T09:00:00Z'),
+      leadContacted('L4', '2025-04-01T10:00:00Z'),
+      leadContacted('L4', '2025-04-04T10:00:00Z'),
+    );
+    const cohort = await rates(log, {});
+    expect(cohort.total.counts).toMatchObject({ created: 4, contacted: 1, qualified: 1, disqualified: 1 });
+    // Dated by the assessment that qualified it (Apr 2), the first contact (Apr 1).
+    const apr2 = await rates(log, { basis: 'period', from: '2025-04-02', to: '2025-04-02' });
+    expect(apr2.total.counts).toMatchObject({ created: 0, contacted: 0, qualified: 1, disqualified: 1 });
+    const apr1 = await rates(log, { basis: 'period', from: '2025-04-01', to: '2025-04-01' });
+    expect(apr1.total.counts).toMatchObject({ created: 4, contacted: 1, qualified: 0 });
+  });
+
+  it('keeps the lead\'s place in its entity document and the counters per day x source x owner x campaign', () => {
+    const store = new InMemoryProjectionStore([leadConversionProjection]).run(sixLeads().events);
+    expect(store.document(CONVERSION_LEADS, 'L5')).toEqual({
+      id: 'L5',
+      source: 'Referral',
+      owner: 'alice',
+      campaign: null,
+      createdAt: '2025-02-10T09:00:00Z',
+      createdDay: '2025-02-10',
+      contactedDay: '2025-02-11',
+      qualifiedDay: null,
+      disqualifiedDay: null,
+      convertedDay: '2025-03-05',
+      withOpportunity: true,
+      timeToConvertField: 'ttc_le_720h',
+    });
+    expect(store.document(CONVERSION_COHORTS, JSON.stringify(['2025-02-10', 'Referral', 'alice', null]))).toEqual({
+      id: '["2025-02-10","Referral","alice",null]',
+      day: '2025-02-10',
+      month: '2025-02',
+      source: 'Referral',
+      owner: 'alice',
+      campaign: null,
+      created: 1,
+      contacted: 1,
+      converted: 1,
+      convertedWithOpportunity: 1,
+      ttc_le_720h: 1,
+      // Disqualified on Feb 12 and undone on Feb 20: in one batch the two cancel out, so the field was never written.
+    });
+    expect(store.documents(CONVERSION_COHORTS)).toHaveLength(6);
+    // One period counter per day something happened (each lead has one owner, source and campaign here), except
+    // Feb 12: L5's disqualification was undone within the same batch, so that counter was never written.
+    expect(store.documents(CONVERSION_PERIODS).map((d) => d['day']).sort()).toEqual([
+      '2025-01-10', '2025-01-11', '2025-01-12', '2025-01-15', '2025-01-20', '2025-01-21', '2025-01-25',
+      '2025-02-02', '2025-02-03', '2025-02-05', '2025-02-10', '2025-02-11', '2025-03-01', '2025-03-05',
+    ]);
+    const oneByOne = new InMemoryProjectionStore([leadConversionProjection]).run(sixLeads().events, 1);
+    expect(oneByOne.document(CONVERSION_PERIODS, JSON.stringify(['2025-02-12', 'Referral', 'alice', null]))).toMatchObject({ disqualified: 0 });
+  });
+
+  it('gives the same answers whether events come one per batch or all in one', async () => {
+    const one = await rates(sixLeads(), { basis: 'period', ...Q1, groupBy: ['owner', 'source'] }, 1);
+    const all = await rates(sixLeads(), { basis: 'period', ...Q1, groupBy: ['owner', 'source'] }, 1000);
+    expect(one).toEqual(all);
+  });
+
+  it('builds the sum query on the basis\'s collection, with the window on the day and cohortMonth read from month', () => {
+    expect(conversionRatesQuery({ basis: 'period', from: '2025-01-01', to: '2025-01-31', groupBy: ['cohortMonth', 'owner'], campaign: 'Spring' })).toMatchObject({
+      collection: CONVERSION_PERIODS,
+      query: {
+        filters: [
+          { field: 'day', op: 'gte', value: '2025-01-01' },
+          { field: 'day', op: 'lte', value: '2025-01-31' },
+          { field: 'campaign', op: 'eq', value: 'Spring' },
+        ],
+        groupBy: ['month', 'owner'],
+      },
+    });
+    expect(conversionRatesQuery({ basis: 'cohort', groupBy: [] }).collection).toBe(CONVERSION_COHORTS);
+  });
+});

@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NewEvent, SqliteEventStore, StoredEvent } from '@pipeline-ledger/event-store';
+import { Projection } from '../projection';
+import { ReadModelDocument } from '../read-model-store.port';
+import { SqliteReadModelStore } from '../sqlite.read-model-store';
+import { ProjectorRunner } from './projector-runner';
+
+/** A small projection: one document per stream (events seen), and counters per event type. */
+function tallyProjection(name: string, version = 1, failOn?: (e: StoredEvent) => boolean): Projection {
+  return {
+    name,
+    version,
+    collections: [
+      { name: `${name}_streams`, indexedFields: ['count'] },
+      { name: `${name}_types`, indexedFields: ['type'] },
+    ],
+    eventTypes: ['Ping', 'Pong'],
+    entityCollection: `${name}_streams`,
+    entityId: (e) => e.streamId,
+    apply: (e, current) => {
+      if (failOn?.(e)) throw new Error(`cannot take ${e.eventId}`);
+      const count = ((current?.['count'] as number | undefined) ?? 0) + 1;
+      return {
+        document: { id: e.streamId, count, last: e.type, version } as ReadModelDocument,
+        increments: [{ collection: `${name}_types`, id: e.type, group: { type: e.type }, add: { events: 1 } }],
+      };
+    },
+  };
+}
+
+const event = (type: string): NewEvent => ({
+  eventId: randomUUID(),
+  type,
+  schemaVersion: 1,
+  data: {},
+  metadata: { actor: 't', correlationId: 'c', causationId: null, occurredAt: new Date().toISOString() },
+});
+
+async function eventually(check: () => Promise<void>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
+
+describe('ProjectorRunner', () => {
+  let dir: string;
+  let events: SqliteEventStore;
+  let store: SqliteReadModelStore;
+  const runners: ProjectorRunner[] = [];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pl-projector-'));
+    events = new SqliteEventStore({ filename: join(dir, 'events.sqlite') });
+    store = new SqliteReadModelStore({ filename: join(dir, 'read-models.sqlite') });
+  });
+  afterEach(async () => {
+    await Promise.all(runners.splice(0).map((r) => r.stop()));
+    await store.close();
+    await events.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const start = async (projections: Projection[], options = {}) => {
+    const runner = new ProjectorRunner(events, store, projections, { maxDelayMs: 5, ...options });
+    runners.push(runner);
+    await runner.start();
+    return runner;
+  };
+  const appendPings = async (stream: string, n: number, type = 'Ping') => {
+    for (let i = 0; i < n; i++) await events.appendToStream(stream, [event(type)], { expectedRevision: 'any' });
+  };
+  const typeCounts = async (collection: string) =>
+    Object.fromEntries((await store.sum(collection, { groupBy: ['type'], sum: ['events'] })).map((r) => [r['type'], r['events']]));
+
+  it('catches up on what is stored, follows live, and says how far it is', async () => {
+    await appendPings('s-1', 3);
+    const runner = await start([tallyProjection('tally')]);
+    await appendPings('s-2', 2, 'Pong');
+    await eventually(async () => expect(await typeCounts('tally_types')).toEqual({ Ping: 3, Pong: 2 }));
+    const docs = await store.find('tally_streams', { limit: 10, sort: [{ field: 'count', direction: 'desc' }] });
+    expect(docs.documents.map((d) => [d.id, d['count']])).toEqual([['s-1', 3], ['s-2', 2]]);
+    const [status] = await runner.status();
+    expect(status).toMatchObject({ name: 'tally', status: 'running', lag: '0' });
+    expect(status.active.checkpoint).toBe(await events.headPosition());
+  });
+
+  it('resumes from its checkpoint after a restart, counting nothing twice', async () => {
+    await appendPings('s-1', 4);
+    const first = await start([tallyProjection('tally')]);
+    await eventually(async () => expect(await typeCounts('tally_types')).toEqual({ Ping: 4 }));
+    await first.stop();
+    await appendPings('s-1', 2);
+    await start([tallyProjection('tally')]);
+    await eventually(async () => expect(await typeCounts('tally_types')).toEqual({ Ping: 6 }));
+  });
+
+  it('stops only the projection that throws, records the event, and keeps its checkpoint before it', async () => {
+    await appendPings('ok', 2);
+    await appendPings('poison', 1, 'Pong');
+    const poison = (await events.readStream('poison'))[0];
+    await appendPings('ok', 2);
+    const runner = await start([tallyProjection('good'), tallyProjection('bad', 1, (e) => e.streamId === 'poison')]);
+    await eventually(async () => expect(await typeCounts('good_types')).toEqual({ Ping: 4, Pong: 1 }));
+    const bad = (await runner.status()).find((s) => s.name === 'bad')!;
+    expect(bad.status).toBe('failed');
+    expect(bad.failure).toMatchObject({ eventId: poison.eventId, position: poison.position.toString(), message: expect.stringContaining('cannot take') });
+    expect(bad.active.checkpoint === null || bad.active.checkpoint < poison.position).toBe(true);
+    // The good one keeps following.
+    await appendPings('ok', 1);
+    await eventually(async () => expect(await typeCounts('good_types')).toEqual({ Ping: 5, Pong: 1 }));
+  });
+
+  it('rebuilds into a fresh generation while queries keep reading the old one, then swaps it in', async () => {
+    await appendPings('s-1', 3);
+    const runner = await start([tallyProjection('tally')]);
+    await eventually(async () => expect(await typeCounts('tally_types')).toEqual({ Ping: 3 }));
+    const before = (await store.state('tally'))!.active.generation;
+    const progress: number[] = [];
+    await runner.rebuild(['tally'], (p) => progress.push(p.events));
+    const after = (await store.state('tally'))!;
+    expect(after.active.generation).toBeGreaterThan(before);
+    expect(after.rebuilding).toBeNull();
+    expect(progress.at(-1)).toBe(3);
+    expect(await typeCounts('tally_types')).toEqual({ Ping: 3 }); // same answer from the new generation
+    await appendPings('s-1', 1);
+    await eventually(async () => expect(await typeCounts('tally_types')).toEqual({ Ping: 4 })); // and live again
+  });
+
+  it('rebuilds at start-up a projection whose version changed', async () => {
+    await appendPings('s-1', 2);
+    const v1 = await start([tallyProjection('tally', 1)]);
+    await eventually(async () => expect(await typeCounts('tally_types')).toEqual({ Ping: 2 }));
+    await v1.stop();
+    const v2 = await start([tallyProjection('tally', 2)]);
+    await eventually(async () => {
+      const docs = await store.find('tally_streams', { limit: 10 });
+      expect(docs.documents.map((d) => d['version'])).toEqual([2]);
+    });
+    expect((await v2.status())[0]).toMatchObject({ version: 2, active: { version: 2 } });
+  });
+});

@@ -1,0 +1,256 @@
+import { EventStore, StoredEvent } from '@pipeline-ledger/event-store';
+import { Projection } from '../projection';
+import { ProjectionState, ReadModelStore } from '../read-model-store.port';
+import { ProjectionFailedError, Track, buildTrackBatch } from './track-batch';
+
+export interface ProjectorLogger {
+  log(message: string): void;
+  error(message: string): void;
+}
+
+export interface ProjectorOptions {
+  /** Most events applied in one transaction while following live. Default 1000. */
+  liveBatchSize?: number;
+  /** How long a live event may wait for others to share its batch (ms). Default 10. */
+  maxDelayMs?: number;
+  /** Events read and applied per transaction during a rebuild. Default 5000. */
+  rebuildBatchSize?: number;
+  /** false: never follow the store live (a one-off rebuild from the CLI). Default true. */
+  follow?: boolean;
+  logger?: ProjectorLogger;
+}
+
+export interface RebuildProgress {
+  projections: string[];
+  /** Position reached, and the store's head when the rebuild started (for an ETA). */
+  position: bigint | null;
+  head: bigint | null;
+  events: number;
+}
+
+export interface ProjectionReport extends ProjectionState {
+  version: number;
+  /** Events the active generation is behind the store (by position). */
+  lag: string | null;
+}
+
+const SILENT: ProjectorLogger = { log: () => undefined, error: () => undefined };
+
+/**
+ * Feeds projections from the event store. One subscription to the global stream serves every live projection;
+ * each keeps its own generation and checkpoint (events at or before it are skipped for it), so they can be at
+ * different places after a failure or a rebuild. Events are applied in batches; each projection's batch and its
+ * new checkpoint are written in one transaction, so a crash at any moment loses nothing and counts nothing twice:
+ * the next run starts from the checkpoints.
+ *
+ * A projection that throws stops alone: its failure (event id, error) is recorded, its checkpoint stays before the
+ * event, and the others go on. A projection whose stored version differs from its code's is rebuilt at start-up
+ * into a fresh generation, while its old generation keeps answering queries; so is one rebuilt on request.
+ */
+export class ProjectorRunner {
+  private readonly live = new Map<string, Track>();
+  private readonly byName: Map<string, Projection>;
+  private readonly logger: ProjectorLogger;
+  private liveLoop: { abort: AbortController; done: Promise<void> } | null = null;
+  private pending: StoredEvent[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+  private readonly rebuilds = new Map<string, Promise<void>>();
+  private stopped = false;
+
+  constructor(
+    private readonly events: EventStore,
+    private readonly store: ReadModelStore,
+    readonly projections: readonly Projection[],
+    private readonly options: ProjectorOptions = {},
+  ) {
+    this.byName = new Map(projections.map((p) => [p.name, p]));
+    if (this.byName.size !== projections.length) throw new Error('projection names must be unique');
+    this.logger = options.logger ?? SILENT;
+  }
+
+  /** Prepares every projection, starts following the store, and starts the rebuilds that versions call for. */
+  async start(): Promise<void> {
+    for (const projection of this.projections) {
+      const state = await this.store.prepare(definition(projection));
+      if (state.status === 'failed') await this.store.setFailure(projection.name, null); // try again after a restart
+      if (state.active.version === projection.version) {
+        this.live.set(projection.name, { projection, generation: state.active.generation, checkpoint: state.active.checkpoint });
+      } else {
+        this.logger.log(`projection ${projection.name}: stored version ${state.active.version}, code version ${projection.version}: rebuilding`);
+        this.startRebuild([projection]).catch((error: unknown) => this.rebuildFailed(projection, error));
+      }
+    }
+    this.startLive();
+  }
+
+  /** Stops following the store; waits for the batch in hand to be written. Rebuilds in progress are abandoned. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.stopLive();
+    await Promise.allSettled([...this.rebuilds.values()]);
+  }
+
+  /**
+   * Rebuilds projections (all when none is named) from position 0 into fresh generations, then swaps them in.
+   * Queries keep reading the old generations meanwhile. Resolves when they are live again.
+   */
+  rebuild(names?: readonly string[], onProgress?: (progress: RebuildProgress) => void): Promise<void> {
+    const projections = names?.length ? names.map((n) => this.projection(n)) : [...this.projections];
+    return this.startRebuild(projections, onProgress);
+  }
+
+  /** Where every projection is: generation, version, checkpoint, status, failure, lag behind the store. */
+  async status(): Promise<ProjectionReport[]> {
+    const head = await this.events.headPosition();
+    const result: ProjectionReport[] = [];
+    for (const projection of this.projections) {
+      const state = await this.store.state(projection.name);
+      if (!state) continue;
+      const checkpoint = state.active.checkpoint;
+      const lag = head === null ? null : (head - (checkpoint ?? 0n)).toString();
+      result.push({ ...state, version: projection.version, lag });
+    }
+    return result;
+  }
+
+  projection(name: string): Projection {
+    const projection = this.byName.get(name);
+    if (!projection) throw new Error(`unknown projection ${name}; known: ${[...this.byName.keys()].join(', ')}`);
+    return projection;
+  }
+
+  // ---------------------------------------------------------------- live
+
+  private startLive(): void {
+    if (this.stopped || this.live.size === 0 || this.options.follow === false) return;
+    const abort = new AbortController();
+    const after = minCheckpoint([...this.live.values()]);
+    const done = (async () => {
+      try {
+        for await (const event of this.events.subscribeToAll({ after, signal: abort.signal })) {
+          await this.flushing; // a timed flush may be writing
+          this.pending.push(event);
+          if (this.pending.length >= (this.options.liveBatchSize ?? 1000)) await this.flush();
+          else this.flushTimer ??= setTimeout(() => void this.flush(), this.options.maxDelayMs ?? 10);
+        }
+      } catch (error) {
+        if (!abort.signal.aborted) this.logger.error(`projector stopped reading the store: ${(error as Error).message}`);
+      }
+      await this.flush();
+    })();
+    this.liveLoop = { abort, done };
+  }
+
+  private async stopLive(): Promise<void> {
+    const loop = this.liveLoop;
+    this.liveLoop = null;
+    if (!loop) return;
+    loop.abort.abort();
+    await loop.done;
+  }
+
+  /** Applies the pending events to every live projection; one transaction per projection. */
+  private flush(): Promise<void> {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = null;
+    const events = this.pending;
+    this.pending = [];
+    this.flushing = this.flushing.then(() => this.applyToTracks([...this.live.values()], events));
+    return this.flushing;
+  }
+
+  private async applyToTracks(tracks: Track[], events: StoredEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    for (const track of tracks) {
+      try {
+        const batch = await buildTrackBatch(track, events, this.store);
+        if (!batch) continue;
+        await this.store.writeBatch(batch);
+        track.checkpoint = batch.checkpoint;
+      } catch (error) {
+        await this.fail(track, error);
+      }
+    }
+  }
+
+  private async fail(track: Track, error: unknown): Promise<void> {
+    const name = track.projection.name;
+    this.live.delete(name);
+    const failure =
+      error instanceof ProjectionFailedError
+        ? { eventId: error.event.eventId, position: error.event.position.toString(), message: String((error.cause as Error)?.message ?? error.cause), at: new Date().toISOString() }
+        : { eventId: '', position: '', message: (error as Error)?.message ?? String(error), at: new Date().toISOString() };
+    this.logger.error(`projection ${name} stopped at checkpoint ${track.checkpoint ?? 'start'}: ${(error as Error).message}`);
+    await this.store.setFailure(name, failure).catch(() => undefined);
+  }
+
+  // ---------------------------------------------------------------- rebuild
+
+  private async rebuildFailed(projection: Projection, error: unknown): Promise<void> {
+    await this.fail({ projection, generation: 0, checkpoint: null }, error);
+  }
+
+  private startRebuild(projections: readonly Projection[], onProgress?: (progress: RebuildProgress) => void): Promise<void> {
+    const key = projections.map((p) => p.name).sort().join(',');
+    const running = this.rebuilds.get(key);
+    if (running) return running;
+    const job = this.runRebuild(projections, onProgress).finally(() => this.rebuilds.delete(key));
+    this.rebuilds.set(key, job);
+    return job;
+  }
+
+  private async runRebuild(projections: readonly Projection[], onProgress?: (progress: RebuildProgress) => void): Promise<void> {
+    const tracks: Track[] = [];
+    for (const projection of projections) {
+      await this.store.prepare(definition(projection));
+      const generation = await this.store.beginRebuild(definition(projection));
+      tracks.push({ projection, generation: generation.generation, checkpoint: null });
+    }
+    const names = projections.map((p) => p.name);
+    const head = await this.events.headPosition();
+    const pageSize = this.options.rebuildBatchSize ?? 5000;
+    let after: bigint | null = null;
+    let count = 0;
+    for (;;) {
+      if (this.stopped) return;
+      const page = await this.events.readAll({ after, maxCount: pageSize });
+      if (page.length > 0) {
+        for (const track of tracks) {
+          const batch = await buildTrackBatch(track, page, this.store);
+          if (batch) {
+            await this.store.writeBatch(batch);
+            track.checkpoint = batch.checkpoint;
+          }
+        }
+        after = page[page.length - 1].position;
+        count += page.length;
+        onProgress?.({ projections: names, position: after, head, events: count });
+      }
+      if (page.length < pageSize) break; // caught up with the store as it was a moment ago
+    }
+    // Swap in: stop the live loop, activate, and follow live from the rebuilt checkpoints.
+    await this.stopLive();
+    for (const track of tracks) {
+      await this.store.activate(track.projection.name, track.generation);
+      await this.store.setFailure(track.projection.name, null);
+      this.live.set(track.projection.name, track);
+    }
+    this.logger.log(`rebuilt ${names.join(', ')} over ${count} events`);
+    this.startLive();
+  }
+}
+
+function definition(projection: Projection) {
+  return { name: projection.name, version: projection.version, collections: projection.collections };
+}
+
+/** Where the shared subscription starts: the checkpoint of the projection that is furthest behind. */
+function minCheckpoint(tracks: readonly Track[]): bigint | null {
+  let min: bigint | undefined;
+  for (const { checkpoint } of tracks) {
+    if (checkpoint === null) return null;
+    if (min === undefined || checkpoint < min) min = checkpoint;
+  }
+  return min ?? null;
+}
