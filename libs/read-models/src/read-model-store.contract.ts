@@ -477,6 +477,26 @@ export function describeReadModelStoreContract(adapterName: string, factory: () 
         );
       });
 
+      it('gives group values back with their JSON type', async () => {
+        await store.writeBatch(
+          batch(1, 2n, {
+            upserts: upserts(totals, [
+              { id: 'b1', closed: true, year: 2026, count: 1 },
+              { id: 'b2', closed: false, year: 2026, count: 2 },
+              { id: 'b3', closed: true, year: 2025, count: 4 },
+            ]),
+          }),
+        );
+        const rows = await store.sum(totals, { filters: [{ field: 'count', op: 'gte', value: 1 }, { field: 'year', op: 'gte', value: 2025 }], groupBy: ['closed', 'year'], sum: ['count'] });
+        expect(sorted(rows)).toEqual(
+          sorted([
+            { closed: true, year: 2026, count: 1, documents: 1 },
+            { closed: false, year: 2026, count: 2, documents: 1 },
+            { closed: true, year: 2025, count: 4, documents: 1 },
+          ]),
+        );
+      });
+
       it('adds up only what the filters match; no match, no row', async () => {
         const eur: Filter = { field: 'currency', op: 'eq', value: 'EUR' };
         expect(sorted(await store.sum(totals, { filters: [eur], groupBy: ['stage'], sum: ['amount'] }))).toEqual(

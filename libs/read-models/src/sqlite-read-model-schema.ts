@@ -43,6 +43,12 @@ export function openReadModelDatabase(filename: string, options: ReadModelDataba
     // FULL). Read models can always be rebuilt, so they do not pay an fsync per batch.
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
+    // A batch dirties pages all over a table (ids are random UUIDs), and under NORMAL each checkpoint costs two
+    // fsyncs plus a copy of every page. With SQLite's default (every 1,000 pages) nearly every batch paid one;
+    // every 10,000 pages (~40 MB) cut a 5,000-document batch from ~80 ms to ~55 ms. The WAL is truncated back to
+    // 64 MB after a checkpoint, so the file does not keep a rebuild's peak size.
+    db.pragma('wal_autocheckpoint = 10000');
+    db.pragma('journal_size_limit = 67108864');
     // GROUP BY and ORDER BY without a usable index sort in a temporary b-tree: keep it off the disk.
     db.pragma('temp_store = MEMORY');
     // The default 2 MB page cache makes an analytics query over a large counter collection go to the OS for pages.

@@ -41,12 +41,6 @@ export interface SqliteReadModelStoreOptions {
   optimizeIntervalMs?: number;
 }
 
-/** One collection of one live generation, as registered in projection_collections. */
-interface CollectionTable {
-  table: string;
-  indexedFields: string[];
-}
-
 /**
  * The embedded ReadModelStore: one SQLite file holding a bookkeeping table per projection and one table of
  * JSONB documents per collection and generation (`rm_<collection>_g<generation>`), with an expression index per
@@ -64,10 +58,10 @@ export class SqliteReadModelStore implements ReadModelStore {
   private readonly meta: MetaStatements;
   private readonly statements: SqliteStatementCache;
   private readonly tables: SqliteDocumentTables;
-  /** `<projection>\0<generation>` -> its collections: what writeBatch and getDocuments may touch. */
-  private readonly generations = new Map<string, Map<string, CollectionTable>>();
+  /** `<projection>\0<generation>` -> collection -> table: what writeBatch and getDocuments may touch. */
+  private readonly generations = new Map<string, Map<string, string>>();
   /** Collection -> the table of the active generation of the projection owning it: what queries read. */
-  private readonly active = new Map<string, CollectionTable>();
+  private readonly active = new Map<string, string>();
   private readonly writeTransaction: (batch: ReadModelBatch) => void;
   private readonly optimizeIntervalMs: number;
   private lastOptimize = Date.now();
@@ -151,7 +145,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async getDocuments(projection: string, generation: number, collection: string, ids: readonly string[]): Promise<Map<string, ReadModelDocument>> {
     this.assertOpen();
-    return this.tables.read(this.tableOf(projection, generation, collection).table, ids);
+    return this.tables.read(this.tableOf(projection, generation, collection), ids);
   }
 
   async writeBatch(batch: ReadModelBatch): Promise<void> {
@@ -194,24 +188,16 @@ export class SqliteReadModelStore implements ReadModelStore {
     const { sql, params } = sumSql(this.queryTable(collection), query);
     const rows = this.statements.get<unknown[], unknown[]>(sql).raw(true).all(...params);
     const groups = query.groupBy.length;
-    // A missing field and a JSON null are two SQL groups but one group for the port: merge them here.
-    const merged = new Map<string, SumRow>();
+    const result: SumRow[] = [];
     for (const row of rows) {
-      if (row[row.length - 1] === 0) continue; // SQL's one row for an empty match without GROUP BY: no group
-      const values = row.slice(0, groups).map((json) => (json === null ? null : (JSON.parse(json as string) as SumRow[string])));
-      const key = JSON.stringify(values);
-      const current = merged.get(key);
-      if (current) {
-        query.sum.forEach((field, i) => (current[field] = (current[field] as number) + (row[groups + i] as number)));
-        current.documents += row[row.length - 1] as number;
-        continue;
-      }
-      const sumRow = { documents: row[row.length - 1] as number } as SumRow;
-      query.groupBy.forEach((field, i) => (sumRow[field] = values[i]));
+      const documents = row[row.length - 1] as number;
+      if (documents === 0) continue; // SQL's one row for an empty match without GROUP BY: there is no group
+      const sumRow = { documents } as SumRow;
+      query.groupBy.forEach((field, i) => (sumRow[field] = row[i] === null ? null : (JSON.parse(row[i] as string) as SumRow[string])));
       query.sum.forEach((field, i) => (sumRow[field] = row[groups + i] as number));
-      merged.set(key, sumRow);
+      result.push(sumRow);
     }
-    return [...merged.values()];
+    return result;
   }
 
   async close(): Promise<void> {
@@ -254,7 +240,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     if (target.checkpoint !== null && batch.checkpoint <= target.checkpoint) {
       throw new Error(`checkpoint ${batch.checkpoint} of projection ${batch.projection} generation ${batch.generation} does not move forward from ${target.checkpoint}`);
     }
-    const table = (collection: string) => this.tableOf(batch.projection, batch.generation, collection).table;
+    const table = (collection: string) => this.tableOf(batch.projection, batch.generation, collection);
 
     const upserts = new Map<string, { id: string; json: string }[]>();
     for (const { collection, document } of batch.upserts) {
@@ -307,19 +293,16 @@ export class SqliteReadModelStore implements ReadModelStore {
   private refreshRegistry(): void {
     this.generations.clear();
     this.active.clear();
-    const entry = (row: CollectionRow): CollectionTable => ({
-      table: collectionTable(row.collection, Number(row.generation)),
-      indexedFields: JSON.parse(row.indexed_fields) as string[],
-    });
+    const table = (row: CollectionRow) => collectionTable(row.collection, Number(row.generation));
     for (const row of this.meta.allCollections.all()) {
       const key = `${row.projection}\0${row.generation}`;
-      const collections = this.generations.get(key) ?? new Map<string, CollectionTable>();
-      this.generations.set(key, collections.set(row.collection, entry(row)));
+      const collections = this.generations.get(key) ?? new Map<string, string>();
+      this.generations.set(key, collections.set(row.collection, table(row)));
     }
-    for (const row of this.meta.activeCollections.all()) this.active.set(row.collection, entry(row));
+    for (const row of this.meta.activeCollections.all()) this.active.set(row.collection, table(row));
   }
 
-  private tableOf(projection: string, generation: number, collection: string): CollectionTable {
+  private tableOf(projection: string, generation: number, collection: string): string {
     const table = this.generations.get(`${projection}\0${generation}`)?.get(collection);
     if (!table) throw new Error(`projection ${projection} has no collection ${JSON.stringify(collection)} in generation ${generation}`);
     return table;
@@ -328,7 +311,7 @@ export class SqliteReadModelStore implements ReadModelStore {
   private queryTable(collection: string): string {
     const table = this.active.get(collection);
     if (!table) throw new Error(`unknown collection ${JSON.stringify(collection)}: no prepared projection owns it`);
-    return table.table;
+    return table;
   }
 
   private requireState(projection: string): ProjectionState {
