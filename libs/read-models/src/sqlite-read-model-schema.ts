@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 /**
  * The read-model file's bookkeeping: one row per projection (its active and rebuilding generation, each with its
  * version and checkpoint, and whether it stopped on an event), and one row per collection of each live generation
- * (which table holds it, which fields are indexed, whether those indexes exist yet).
+ * (which fields are indexed, and whether those indexes exist yet: a rebuilding generation's are built at activation).
  * Documents themselves live in one table per collection and generation, see collectionTable().
  */
 const SCHEMA = `
@@ -37,10 +37,11 @@ export function openReadModelDatabase(filename: string, options: ReadModelDataba
   const db = new Database(filename);
   try {
     db.pragma('journal_mode = WAL');
-    // NORMAL, not FULL: a commit is not fsynced, so a power cut may lose the last few commits, but WAL never tears
-    // one, and each commit holds a batch's documents together with its checkpoint. What is lost is therefore a
-    // suffix of batches whose checkpoint went with them: the runner re-applies them from the event store (which is
-    // FULL). Read models can always be rebuilt, so they do not pay an fsync per batch.
+    // NORMAL, not FULL: a commit is not fsynced. A killed process loses nothing (the OS has the WAL), and a power
+    // cut may lose the last few commits but never tears one; each commit holds a batch's documents together with
+    // its checkpoint, so what is lost is a suffix of batches whose checkpoint went with them, and the runner
+    // re-applies them from the event store (which is FULL). Read models can always be rebuilt from it, so they do
+    // not pay an fsync per batch.
     db.pragma('synchronous = NORMAL');
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
     // A batch dirties pages all over a table (ids are random UUIDs), and under NORMAL each checkpoint costs two

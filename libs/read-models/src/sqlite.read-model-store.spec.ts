@@ -181,3 +181,29 @@ describe('SqliteReadModelStore (SQLite specifics)', () => {
     await expect(store.close()).resolves.toBeUndefined();
   });
 });
+
+describe('SqliteReadModelStore: two instances on one file (api and apps/projector)', () => {
+  it('sees projections prepared, and generations activated, by the other instance', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'pl-rm-two-'));
+    const writer = new SqliteReadModelStore({ filename: join(dir, 'rm.sqlite') });
+    const reader = new SqliteReadModelStore({ filename: join(dir, 'rm.sqlite') });
+    try {
+      const definition = { name: 'shared', version: 1, collections: [{ name: 'shared_docs', indexedFields: ['n'] }] };
+      const state = await writer.prepare(definition);
+      await writer.writeBatch({ projection: 'shared', generation: state.active.generation, upserts: [{ collection: 'shared_docs', document: { id: 'a', n: 1 } }], deletes: [], increments: [], checkpoint: 1n });
+      expect((await reader.find('shared_docs', { limit: 10 })).documents).toEqual([{ id: 'a', n: 1 }]);
+
+      const rebuilt = await writer.beginRebuild(definition);
+      await writer.writeBatch({ projection: 'shared', generation: rebuilt.generation, upserts: [{ collection: 'shared_docs', document: { id: 'b', n: 2 } }], deletes: [], increments: [], checkpoint: 2n });
+      await writer.activate('shared', rebuilt.generation);
+      expect((await reader.find('shared_docs', { limit: 10 })).documents).toEqual([{ id: 'b', n: 2 }]);
+    } finally {
+      await reader.close();
+      await writer.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -42,16 +42,17 @@ export interface SqliteReadModelStoreOptions {
 }
 
 /**
- * The embedded ReadModelStore: one SQLite file holding a bookkeeping table per projection and one table of
+ * The embedded ReadModelStore: one SQLite file holding a bookkeeping row per projection and one table of
  * JSONB documents per collection and generation (`rm_<collection>_g<generation>`), with an expression index per
  * indexed field. better-sqlite3 is synchronous, so every call runs on the calling turn; the async signatures are
  * the port's. One instance per file: the collection registry is kept in memory.
  *
  * Rebuilds: a rebuilding generation gets its tables without the secondary indexes, which activate() builds in
- * its transaction. Maintaining an expression index per write costs more than building it once (measured: 5,000
- * upserts of lead documents with 5 indexes take ~45 ms plus a heavier commit; without them ~15 ms, and building
- * the 5 indexes over 200,000 documents afterwards ~0.7 s), and nothing queries a generation before it is active.
- * The price: activate() blocks for that index build.
+ * its transaction (then ANALYZEs them). Maintaining an expression index on every write costs far more than
+ * building it once, and nothing queries a generation before it is active. Measured with the leads list's 11
+ * indexed fields plus 5 on its counters: a batch of 5,000 upserts + 5,000 increments takes ~50-65 ms without
+ * the indexes and ~150-180 ms with them; building them over 100,000 documents at activation takes ~1 s.
+ * The price: activate() blocks for that long.
  */
 export class SqliteReadModelStore implements ReadModelStore {
   private readonly db: Database.Database;
@@ -66,6 +67,8 @@ export class SqliteReadModelStore implements ReadModelStore {
   private readonly optimizeIntervalMs: number;
   private lastOptimize = Date.now();
   private closed = false;
+  /** PRAGMA data_version when the registry was last read: it changes when another connection commits. */
+  private registryDataVersion = -1;
 
   constructor(options: SqliteReadModelStoreOptions) {
     this.db = openReadModelDatabase(options.filename, { busyTimeoutMs: options.busyTimeoutMs ?? 5000, cacheSizeMb: options.cacheSizeMb ?? 64 });
@@ -206,9 +209,10 @@ export class SqliteReadModelStore implements ReadModelStore {
     this.statements.clear();
     try {
       this.db.pragma('optimize');
-    } finally {
-      this.db.close();
+    } catch {
+      // Statistics are a nicety; closing is not.
     }
+    this.db.close();
   }
 
   /** The query plan of a find, as EXPLAIN QUERY PLAN details (for tests and diagnostics). */
@@ -290,7 +294,17 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   /** Reloads the in-memory view of projection_collections, after anything that changed it. */
+  /**
+   * Another process (apps/projector beside an api with PROJECTOR=off) may prepare projections, start rebuilds and
+   * activate generations in the same file: when anyone else has committed since the registry was read, read it again.
+   */
+  private refreshIfChangedElsewhere(): void {
+    const version = Number(this.db.pragma('data_version', { simple: true }));
+    if (version !== this.registryDataVersion) this.refreshRegistry();
+  }
+
   private refreshRegistry(): void {
+    this.registryDataVersion = Number(this.db.pragma('data_version', { simple: true }));
     this.generations.clear();
     this.active.clear();
     const table = (row: CollectionRow) => collectionTable(row.collection, Number(row.generation));
@@ -303,12 +317,14 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   private tableOf(projection: string, generation: number, collection: string): string {
+    this.refreshIfChangedElsewhere();
     const table = this.generations.get(`${projection}\0${generation}`)?.get(collection);
     if (!table) throw new Error(`projection ${projection} has no collection ${JSON.stringify(collection)} in generation ${generation}`);
     return table;
   }
 
   private queryTable(collection: string): string {
+    this.refreshIfChangedElsewhere();
     const table = this.active.get(collection);
     if (!table) throw new Error(`unknown collection ${JSON.stringify(collection)}: no prepared projection owns it`);
     return table;

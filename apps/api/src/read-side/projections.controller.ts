@@ -1,8 +1,9 @@
-import { Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Controller, Get, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { ProjectorRunner } from '@pipeline-ledger/read-models';
 import { DomainError } from '@pipeline-ledger/domain';
 import { z } from 'zod';
+import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ValidBody } from '../http/valid-body.decorator';
 
 const rebuildBody = z.strictObject({
@@ -14,7 +15,10 @@ const rebuildBody = z.strictObject({
 @ApiTags('projections')
 @Controller('projections')
 export class ProjectionsController {
-  constructor(private readonly runner: ProjectorRunner) {}
+  constructor(
+    private readonly runner: ProjectorRunner,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** Every projection: version, generation, checkpoint, lag behind the store, status and failure. */
   @Get()
@@ -29,6 +33,9 @@ export class ProjectionsController {
   @Post('rebuild')
   @HttpCode(202)
   rebuild(@ValidBody(rebuildBody) body: z.infer<typeof rebuildBody>) {
+    if (this.config.projector !== 'embedded') {
+      throw DomainError.rule('PROJECTOR_ELSEWHERE', 'this api does not run the projector (PROJECTOR=off): rebuild where apps/projector runs');
+    }
     const names = body.projections ?? [];
     const known = new Set(this.runner.projections.map((p) => p.name));
     const unknown = names.filter((n) => !known.has(n));

@@ -11,6 +11,7 @@
  *    stage (~10 groups), with a filter on an indexed field at several selectivities.
  * Files go to a temporary directory, removed afterwards.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,10 +38,16 @@ const bucketsDefinition: ProjectionDefinition = {
   collections: [{ name: 'measure_buckets', indexedFields: ['stage', 'status', 'currency', 'owner', 'closeDate'] }],
 };
 
+/** A UUID-shaped id derived from n: as random in the b-tree as the service's randomUUID() ids, yet repeatable. */
+function leadId(n: number): string {
+  const h = createHash('md5').update(String(n)).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
 function lead(n: number, revision: number) {
   const createdAt = new Date(Date.UTC(2024, 0, 1) + n * 60_000).toISOString();
   return {
-    id: `lead-${n.toString(36).padStart(8, '0')}`,
+    id: leadId(n),
     status: ['Open - Not Contacted', 'Working - Contacted', 'Nurturing', 'Converted'][revision % 4],
     source: ['Web Form', 'Phone Inquiry', 'Partner Referral'][n % 3],
     owner: `owner-${n % 100}`,
