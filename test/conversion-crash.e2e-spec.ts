@@ -2,20 +2,8 @@ import request from 'supertest';
 import { EVENT_STORE, EventStore } from '@pipeline-ledger/event-store';
 import { CrashingEventStore } from './support/crashing-event-store';
 import { adaLead, createLead } from './support/fixtures';
+import { eventually } from './support/eventually';
 import { TestApp, removeDir, startTestApp } from './support/test-app';
-
-/** Polls until `check` passes or the time is up (the recovery subscription works in the background). */
-async function eventually(check: () => Promise<void>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  }
-}
 
 async function streamTypes(t: TestApp, streamId: string): Promise<string[]> {
   const store = t.app.get<EventStore>(EVENT_STORE as unknown as string);

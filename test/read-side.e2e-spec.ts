@@ -1,19 +1,7 @@
 import request from 'supertest';
 import { adaLead } from './support/fixtures';
+import { eventually } from './support/eventually';
 import { TestApp, removeDir, startTestApp } from './support/test-app';
-
-/** Polls until `check` passes: the projector follows the store asynchronously (within milliseconds here). */
-async function eventually(check: () => Promise<void>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
 
 /** An analyst's view over HTTP: answers that are exactly what the commands did, computed here by hand. */
 describe('Analytics and lists over HTTP', () => {
