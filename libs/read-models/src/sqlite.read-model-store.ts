@@ -148,11 +148,13 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async getDocuments(projection: string, generation: number, collection: string, ids: readonly string[]): Promise<Map<string, ReadModelDocument>> {
     this.assertOpen();
+    this.refreshIfChangedElsewhere();
     return this.tables.read(this.tableOf(projection, generation, collection), ids);
   }
 
   async writeBatch(batch: ReadModelBatch): Promise<void> {
     this.assertOpen();
+    this.refreshIfChangedElsewhere(); // once per batch, not per document: it is a pragma call
     this.writeTransaction(batch);
     if (Date.now() - this.lastOptimize >= this.optimizeIntervalMs) {
       this.lastOptimize = Date.now();
@@ -169,6 +171,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async find(collection: string, query: FindQuery): Promise<FindResult> {
     this.assertOpen();
+    this.refreshIfChangedElsewhere();
     const { select, count } = findSql(this.queryTable(collection), query);
     const limit = query.limit;
     const offset = query.offset ?? 0;
@@ -188,6 +191,7 @@ export class SqliteReadModelStore implements ReadModelStore {
 
   async sum(collection: string, query: SumQuery): Promise<SumRow[]> {
     this.assertOpen();
+    this.refreshIfChangedElsewhere();
     const { sql, params } = sumSql(this.queryTable(collection), query);
     const rows = this.statements.get<unknown[], unknown[]>(sql).raw(true).all(...params);
     const groups = query.groupBy.length;
@@ -317,14 +321,12 @@ export class SqliteReadModelStore implements ReadModelStore {
   }
 
   private tableOf(projection: string, generation: number, collection: string): string {
-    this.refreshIfChangedElsewhere();
     const table = this.generations.get(`${projection}\0${generation}`)?.get(collection);
     if (!table) throw new Error(`projection ${projection} has no collection ${JSON.stringify(collection)} in generation ${generation}`);
     return table;
   }
 
   private queryTable(collection: string): string {
-    this.refreshIfChangedElsewhere();
     const table = this.active.get(collection);
     if (!table) throw new Error(`unknown collection ${JSON.stringify(collection)}: no prepared projection owns it`);
     return table;
