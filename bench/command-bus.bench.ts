@@ -56,9 +56,17 @@ const USAGE = `Usage: npm run bench:commands -- [options]
   --rounds N        baseline / sequential / concurrent rounds, interleaved (default 5)
   --warmup N        commands before measuring: a quarter sequential, the rest concurrent (default 2000)
   --batched N       raw batched inserts (1000 per transaction), for reference; 0 skips them (default 50000)
+  --projector M     off (default: the write side alone, as in production where apps/projector runs the read side
+                    in its own process) or embedded (the api's development default: the projector shares the process)
   --keep            keep the temporary data directory (its path is printed)`;
 
 type Options = ReturnType<typeof options>;
+
+function projectorMode(value: string | undefined): 'off' | 'embedded' {
+  if (value === 'off' || value === 'embedded') return value;
+  console.error(`--projector must be off or embedded, got ${JSON.stringify(value)}`);
+  process.exit(2);
+}
 
 function options() {
   const { values } = parseArgsOrExit({
@@ -70,6 +78,7 @@ function options() {
       rounds: { type: 'string' },
       warmup: { type: 'string' },
       batched: { type: 'string' },
+      projector: { type: 'string', default: 'off' },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -84,6 +93,7 @@ function options() {
     warmup: positiveInt('warmup', values.warmup, 2000, 0),
     batched: positiveInt('batched', values.batched, 50000, 0),
     keep: values.keep ?? false,
+    projector: projectorMode(values.projector),
   };
 }
 
@@ -197,15 +207,15 @@ function summarise(batches: readonly Batch[], baselinePerRound: readonly number[
   };
 }
 
-async function startApp(dataDir: string): Promise<INestApplicationContext> {
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
+async function startApp(dataDir: string, projector: 'off' | 'embedded'): Promise<INestApplicationContext> {
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', PROJECTOR: projector });
   return NestFactory.createApplicationContext(AppModule.forRoot(config), { logger: ['fatal', 'error', 'warn'] });
 }
 
 async function measure(opts: Options, root: string) {
   const rawDir = join(root, 'raw');
   mkdirSync(rawDir);
-  const app = await startApp(join(root, 'app'));
+  const app = await startApp(join(root, 'app'), opts.projector);
   try {
     const bus = app.get(CommandBus);
     const store = app.get<SqliteEventStore>(EVENT_STORE);
@@ -244,7 +254,7 @@ async function main(): Promise<void> {
   const info = machineInfo();
   console.log(`Command bus bench: node ${info.node}, ${info.cpus} CPUs (${info.cpuModel}), data under ${root}`);
   console.log(
-    `sequential=${opts.sequential} concurrent=${opts.concurrent} concurrency=${opts.concurrency} baseline=${opts.baseline} rounds=${opts.rounds} warmup=${opts.warmup}\n`,
+    `projector=${opts.projector} sequential=${opts.sequential} concurrent=${opts.concurrent} concurrency=${opts.concurrency} baseline=${opts.baseline} rounds=${opts.rounds} warmup=${opts.warmup}\n`,
   );
 
   try {

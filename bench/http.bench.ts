@@ -51,6 +51,8 @@ const USAGE = `Usage: npm run bench:http -- [options]
   --duration S      seconds of measured load per server (default 10)
   --warmup S        seconds of unmeasured load per server first (default 3)
   --connections N   concurrent connections (default 64)
+  --projector M     off (default: the write side alone, the production topology where apps/projector runs apart)
+                    or embedded (the development default: the projector runs inside the api)
   --server KIND     source: apps/api/src/main.ts through ts-node (default, works on a fresh clone);
                     dist: dist/apps/api/src/main.js (run "npm run build" first)
   --cpu-prof        write a CPU profile of each server's measured load to bench/results/<server>.cpuprofile
@@ -63,12 +65,17 @@ function options() {
       warmup: { type: 'string' },
       connections: { type: 'string' },
       server: { type: 'string', default: 'source' },
+      projector: { type: 'string', default: 'off' },
       'cpu-prof': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
   }, USAGE);
+  if (values.projector !== 'off' && values.projector !== 'embedded') {
+    console.error(`--projector must be off or embedded, got ${JSON.stringify(values.projector)}`);
+    process.exit(2);
+  }
   if (values.server !== 'source' && values.server !== 'dist') {
     console.error(`--server must be source or dist, got ${JSON.stringify(values.server)}`);
     process.exit(2);
@@ -78,6 +85,7 @@ function options() {
     warmup: positiveInt('warmup', values.warmup, 3, 0),
     connections: positiveInt('connections', values.connections, 64),
     server: values.server as 'source' | 'dist',
+    projector: values.projector as 'off' | 'embedded',
     cpuProf: values['cpu-prof'] ?? false,
     keep: values.keep ?? false,
   };
@@ -311,14 +319,14 @@ async function main(): Promise<void> {
       name: 'api',
       label: 'api POST /leads',
       entry: opts.server === 'dist' ? [distMain] : [...tsNode, 'apps/api/src/main.ts'],
-      env: { DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+      env: { DATA_DIR: dataDir, LOG_LEVEL: 'warn', PROJECTOR: opts.projector },
       path: '/leads',
       ready: { method: 'GET', path: '/health' },
     },
   ];
 
   console.log(`HTTP bench: node ${info.node}, ${info.cpus} CPUs (${info.cpuModel}); api from ${opts.server}, data under ${dataDir}`);
-  console.log(`${opts.connections} connections, ${opts.warmup} s warm-up + ${opts.duration} s measured per server\n`);
+  console.log(`${opts.connections} connections, ${opts.warmup} s warm-up + ${opts.duration} s measured per server; api projector: ${opts.projector}\n`);
 
   const results: Partial<Record<Target['name'], LoadResult>> = {};
   const profiles: string[] = [];
