@@ -3,6 +3,7 @@
  * results file. Nothing here measures anything.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { AddressInfo, createServer } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, relative } from 'node:path';
 import { parseArgs, ParseArgsConfig } from 'node:util';
@@ -101,4 +102,16 @@ export function parseArgsOrExit<T extends ParseArgsConfig>(config: T, usage: str
     process.exit(0);
   }
   return parsed;
+}
+
+/** A TCP port free on `host` right now, for a server child process. */
+export function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, host, () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
 }

@@ -17,11 +17,11 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { Agent, request } from 'node:http';
-import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
   REPO_ROOT,
+  freePort,
   formatMs,
   formatRate,
   freshTempDir,
@@ -76,16 +76,6 @@ function call(port: number, method: string, path: string, body?: string): Promis
   });
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 let child: ChildProcess | null = null;
 const childLines: string[] = [];
@@ -172,7 +162,7 @@ async function main(): Promise<void> {
   const info = machineInfo();
   const benchStarted = performance.now();
   const dataDir = freshTempDir('pl-bench-fresh-');
-  const port = await freePort();
+  const port = await freePort(HOST);
   console.log(`freshness bench: node ${info.node}, ${info.cpus} CPUs (${info.cpuModel}); api (${values.server}, PROJECTOR=embedded) on ${port}, data ${dataDir}`);
   console.log(`${rate} POST /leads per second, ${warmup} s warm-up + ${duration} s measured; freshness of every ${sampleEvery}th lead, polled every ${pollMs} ms\n`);
 

@@ -14,10 +14,10 @@ import autocannon from 'autocannon';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { request } from 'node:http';
-import { AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import {
   REPO_ROOT,
+  freePort,
   RESULTS_DIR,
   formatMs,
   formatRate,
@@ -104,16 +104,6 @@ interface Server {
   output: () => string;
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, HOST, () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 function startServer(name: string, entry: string[], env: NodeJS.ProcessEnv, port: number, profileTo: string | null): Server {
   // The hook is TypeScript: register ts-node for it when the entry does not already.
@@ -250,7 +240,7 @@ interface Target {
 }
 
 async function measureTarget(target: Target, opts: Options): Promise<{ result: LoadResult; warmup2xx: number; server: Server; profile: string | null }> {
-  const port = await freePort();
+  const port = await freePort(HOST);
   const profile = opts.cpuProf ? join(RESULTS_DIR, `${target.name}.cpuprofile`) : null;
   if (profile) mkdirSync(RESULTS_DIR, { recursive: true });
   const server = startServer(target.name, target.entry, target.env, port, profile);
