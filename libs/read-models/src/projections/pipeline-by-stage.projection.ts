@@ -8,6 +8,9 @@ import { OPPORTUNITY_EVENT_TYPES, OpportunityStatus, opportunityIdOf, statusOf }
 
 export const PIPELINE_OPPORTUNITIES = 'pipeline_opportunities';
 export const PIPELINE_BUCKETS = 'pipeline_buckets';
+/** Rollups of the buckets for the questions without a close-date window: a few rows, however many days and deals. */
+export const PIPELINE_TOTALS = 'pipeline_totals';
+export const PIPELINE_OWNER_TOTALS = 'pipeline_owner_totals';
 
 /**
  * Where one opportunity is counted in the pipeline: exactly the fields that pick its bucket and what it adds.
@@ -49,10 +52,12 @@ export const PIPELINE_SUM_FIELDS = ['count', 'amount', 'weightedAmount'] as cons
 
 export const pipelineByStageProjection: Projection<PipelineOpportunityDocument> = {
   name: 'pipeline-by-stage',
-  version: 1,
+  version: 2, // 2: the rollups pipeline_totals and pipeline_owner_totals
   collections: [
     { name: PIPELINE_OPPORTUNITIES, indexedFields: [] },
     { name: PIPELINE_BUCKETS, indexedFields: ['stage', 'status', 'currency', 'owner', 'closeDate'] },
+    { name: PIPELINE_TOTALS, indexedFields: [] },
+    { name: PIPELINE_OWNER_TOTALS, indexedFields: ['owner'] },
   ],
   eventTypes: OPPORTUNITY_EVENT_TYPES,
   entityCollection: PIPELINE_OPPORTUNITIES,
@@ -99,21 +104,20 @@ function stageOf(snapshot: StageSnapshot): Pick<PipelineOpportunityDocument, 'st
   return { stage: snapshot.stage, status: statusOf(snapshot), probability: snapshot.probability };
 }
 
-/** The one bucket an opportunity adds to, and what it adds. */
+/** The bucket an opportunity adds to, and the two rollups of that bucket, with what it adds to each. */
 function contribution(doc: PipelineOpportunityDocument | null): CounterIncrement[] {
   if (!doc) return [];
   const priced = doc.amount !== null && doc.currency !== null;
   const currency = priced ? doc.currency : null;
+  const add = {
+    count: 1,
+    amount: priced ? (doc.amount as number) : 0,
+    weightedAmount: priced ? (expectedRevenue(doc.amount, doc.probability) as number) : 0,
+  };
+  const { stage, status, owner, closeDate } = doc;
   return [
-    {
-      collection: PIPELINE_BUCKETS,
-      id: counterId([doc.stage, doc.status, currency, doc.owner, doc.closeDate]),
-      group: { stage: doc.stage, status: doc.status, currency, owner: doc.owner, closeDate: doc.closeDate },
-      add: {
-        count: 1,
-        amount: priced ? (doc.amount as number) : 0,
-        weightedAmount: priced ? (expectedRevenue(doc.amount, doc.probability) as number) : 0,
-      },
-    },
+    { collection: PIPELINE_BUCKETS, id: counterId([stage, status, currency, owner, closeDate]), group: { stage, status, currency, owner, closeDate }, add },
+    { collection: PIPELINE_OWNER_TOTALS, id: counterId([stage, status, currency, owner]), group: { stage, status, currency, owner }, add },
+    { collection: PIPELINE_TOTALS, id: counterId([stage, status, currency]), group: { stage, status, currency }, add },
   ];
 }

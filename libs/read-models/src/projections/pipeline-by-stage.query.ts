@@ -1,7 +1,7 @@
 import type { StageDefinition } from '@pipeline-ledger/domain';
 import { SumRow } from '../read-model-store.port';
 import { PipelineTotals, pipelineTotals } from './money-totals';
-import { PIPELINE_BUCKETS, PIPELINE_SUM_FIELDS } from './pipeline-by-stage.projection';
+import { PIPELINE_BUCKETS, PIPELINE_OWNER_TOTALS, PIPELINE_SUM_FIELDS, PIPELINE_TOTALS } from './pipeline-by-stage.projection';
 import { SumRequest, dayWindowFilters, eqFilter } from './query-request';
 
 /** Pipeline value by stage, optionally for one owner and a window of close dates (inclusive, YYYY-MM-DD). */
@@ -33,12 +33,16 @@ export interface PipelineAnswer {
 export type CatalogueStage = Pick<StageDefinition, 'name' | 'isClosed' | 'isWon'>;
 
 /**
- * The sum over pipeline buckets: one row per stage x status x currency, whatever the number of opportunities
- * (the buckets are per close day and owner, so the rows read grow with days and owners, never with deals).
+ * The sum over pipeline buckets: one row per stage x status x currency, whatever the number of opportunities.
+ * The buckets are per close day and owner, so a query with a close-date window reads rows that grow with days and
+ * owners (never with deals); without one, the rollups answer from a few rows.
  */
 export function pipelineQuery(params: PipelineParams): SumRequest {
+  // Without a close-date window a rollup answers: rows per stage x status x currency (x owner), not per day.
+  const windowed = params.closeFrom !== undefined || params.closeTo !== undefined;
+  const collection = windowed ? PIPELINE_BUCKETS : params.owner !== undefined ? PIPELINE_OWNER_TOTALS : PIPELINE_TOTALS;
   return {
-    collection: PIPELINE_BUCKETS,
+    collection,
     query: {
       filters: [...eqFilter('owner', params.owner), ...dayWindowFilters('closeDate', params.closeFrom, params.closeTo)],
       groupBy: ['stage', 'status', 'currency'],

@@ -1,5 +1,5 @@
 import { DEFAULT_STAGE_CATALOGUE } from '@pipeline-ledger/domain';
-import { PIPELINE_BUCKETS, pipelineByStageProjection } from './pipeline-by-stage.projection';
+import { PIPELINE_BUCKETS, PIPELINE_OWNER_TOTALS, PIPELINE_TOTALS, pipelineByStageProjection } from './pipeline-by-stage.projection';
 import { PipelineAnswer, PipelineParams, PipelineStageLine, pipelineAnswer, pipelineQuery } from './pipeline-by-stage.query';
 import { EventLog } from './testing/event-log';
 import { InMemoryProjectionStore } from './testing/in-memory-projection-store';
@@ -168,7 +168,8 @@ describe('pipeline by stage', () => {
     expect(first.document).toEqual({ id: 'O1', stage: 'Prospecting', status: 'open', probability: 10, amount: 1_000_000, currency: 'USD', owner: 'alice', closeDate: '2025-06-30' });
     const second = pipelineByStageProjection.apply(moved, first.document ?? null);
     expect(second.document).toMatchObject({ stage: 'Closed Won', status: 'won', probability: 100 });
-    expect(second.increments).toEqual([
+    // The buckets (the rollups receive the same numbers: see the rollup test).
+    expect(second.increments!.filter((i) => i.collection === PIPELINE_BUCKETS)).toEqual([
       {
         collection: PIPELINE_BUCKETS,
         id: '["Prospecting","open","USD","alice","2025-06-30"]',
@@ -204,9 +205,21 @@ describe('pipeline by stage', () => {
     for (let i = 0; i < 300; i++) log.add(opportunityCreated(`O${i}`, '2025-03-01T09:00:00Z', { owner: i % 2 ? 'alice' : 'bob', amount: 1_000 }));
     const store = new InMemoryProjectionStore([pipelineByStageProjection]).run(log.events);
     expect(store.documents(PIPELINE_BUCKETS)).toHaveLength(2);
+    // Without a close-date window the rollup answers from one row; with one, the two buckets are added up.
     const q = pipelineQuery({});
+    expect(q.collection).toBe(PIPELINE_TOTALS);
     expect(await store.sum(q.collection, q.query)).toEqual([
+      { stage: 'Prospecting', status: 'open', currency: 'USD', count: 300, amount: 300_000, weightedAmount: 30_000, documents: 1 },
+    ]);
+    const windowed = pipelineQuery({ closeFrom: '2025-01-01' });
+    expect(windowed.collection).toBe(PIPELINE_BUCKETS);
+    expect(await store.sum(windowed.collection, windowed.query)).toEqual([
       { stage: 'Prospecting', status: 'open', currency: 'USD', count: 300, amount: 300_000, weightedAmount: 30_000, documents: 2 },
+    ]);
+    const alice = pipelineQuery({ owner: 'alice' });
+    expect(alice.collection).toBe(PIPELINE_OWNER_TOTALS);
+    expect(await store.sum(alice.collection, alice.query)).toEqual([
+      { stage: 'Prospecting', status: 'open', currency: 'USD', count: 150, amount: 150_000, weightedAmount: 15_000, documents: 1 },
     ]);
   });
 
