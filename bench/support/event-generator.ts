@@ -23,6 +23,7 @@
  * soon as the requested count is reached (at the end of an action, so a conversion is never cut in half). The
  * timeline therefore ends a few days before the window does; `summary().lastOccurredAt` says where.
  */
+import { conversionFollowUps } from '../../apps/api/src/conversion/conversion-follow-ups';
 import {
   AccountCommand,
   AccountState,
@@ -902,17 +903,8 @@ class PipelineSimulation {
       if (!existingAccount || existingAccount.id !== account.accountId) throw new Error(`event generator bug: account ${account.accountId} is not pooled`);
       accountEntry = existingAccount;
     }
-    const accountCommand: AccountCommand = account.created
-      ? {
-          type: 'CreateAccount',
-          accountId: account.accountId,
-          at,
-          details: { name: account.name, industry: account.industry, website: null, phone: null, billingCountry: null },
-          owner: c.owner,
-          source: c.source,
-          leadId: c.leadId,
-        }
-      : { type: 'MergeLeadIntoAccount', accountId: account.accountId, at, leadId: c.leadId, fields: { industry: account.industry } };
+    const followUps = conversionFollowUps(c);
+    const accountCommand: AccountCommand = followUps.account;
     const a = ctx('account');
     this.exec(accountEntry, accountDecider, accountCommand, a.metadata, a.eventId);
     if (account.created) {
@@ -922,7 +914,6 @@ class PipelineSimulation {
       this.accountStats.mergedFromLeads += 1;
     }
 
-    const person = { firstName: contact.firstName, title: contact.title, email: contact.email, phone: contact.phone };
     let contactRecord: StreamRecord<ContactState>;
     if (contact.created) {
       contactRecord = { id: contact.contactId, streamId: streamIdFor('contact', contact.contactId), state: contactDecider.initialState, revision: -1 };
@@ -930,18 +921,7 @@ class PipelineSimulation {
       if (!existingContact || existingContact.id !== contact.contactId) throw new Error(`event generator bug: contact ${contact.contactId} is not pooled`);
       contactRecord = existingContact;
     }
-    const contactCommand: ContactCommand = contact.created
-      ? {
-          type: 'CreateContact',
-          contactId: contact.contactId,
-          accountId: account.accountId,
-          at,
-          details: { ...person, lastName: contact.lastName },
-          owner: c.owner,
-          source: c.source,
-          leadId: c.leadId,
-        }
-      : { type: 'MergeLeadIntoContact', contactId: contact.contactId, at, leadId: c.leadId, fields: person };
+    const contactCommand: ContactCommand = followUps.contact;
     const k = ctx('contact');
     this.exec(contactRecord, contactDecider, contactCommand, k.metadata, k.eventId);
     if (contact.created) {
@@ -954,12 +934,7 @@ class PipelineSimulation {
     if (opportunity) {
       const o = ctx('opportunity');
       const record = this.newOpportunity(opportunity.opportunityId, account.name);
-      this.execOpportunity(
-        record,
-        { type: 'CreateOpportunity', at, accountId: account.accountId, owner: c.owner, source: c.source, leadId: c.leadId, ...opportunity },
-        o.metadata,
-        o.eventId,
-      );
+      this.execOpportunity(record, followUps.opportunity!, o.metadata, o.eventId);
       this.opportunityStats.fromConversions += 1;
       this.openedOpportunity(record, Date.parse(at), [30, 43, 27]);
     }

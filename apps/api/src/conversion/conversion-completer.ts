@@ -2,6 +2,7 @@ import { Injectable, Inject } from '@nestjs/common';
 import { LeadConversion } from '@pipeline-ledger/domain';
 import { StoredEvent } from '@pipeline-ledger/event-store';
 import { CommandContext } from '../write/command-context';
+import { conversionFollowUps } from './conversion-follow-ups';
 import { EventSourcedRepository } from '../write/event-sourced.repository';
 import { RECORDS, Records } from '../write/record-types';
 
@@ -27,52 +28,11 @@ export class ConversionCompleter {
       occurredAt: converted.metadata.occurredAt,
       eventIdSeed: `${converted.eventId}|${part}`,
     });
-    const at = c.convertedAt;
-    const { account, contact, opportunity } = c;
-
-    await this.repository.execute(
-      this.records.account,
-      account.accountId,
-      account.created
-        ? {
-            type: 'CreateAccount',
-            accountId: account.accountId,
-            at,
-            details: { name: account.name, industry: account.industry, website: null, phone: null, billingCountry: null },
-            owner: c.owner,
-            source: c.source,
-            leadId: c.leadId,
-          }
-        : { type: 'MergeLeadIntoAccount', accountId: account.accountId, at, leadId: c.leadId, fields: { industry: account.industry } },
-      ctx('account'),
-    );
-
-    const person = { firstName: contact.firstName, title: contact.title, email: contact.email, phone: contact.phone };
-    await this.repository.execute(
-      this.records.contact,
-      contact.contactId,
-      contact.created
-        ? {
-            type: 'CreateContact',
-            contactId: contact.contactId,
-            accountId: account.accountId,
-            at,
-            details: { ...person, lastName: contact.lastName },
-            owner: c.owner,
-            source: c.source,
-            leadId: c.leadId,
-          }
-        : { type: 'MergeLeadIntoContact', contactId: contact.contactId, at, leadId: c.leadId, fields: person },
-      ctx('contact'),
-    );
-
-    if (opportunity) {
-      await this.repository.execute(
-        this.records.opportunity,
-        opportunity.opportunityId,
-        { type: 'CreateOpportunity', at, accountId: account.accountId, owner: c.owner, source: c.source, leadId: c.leadId, ...opportunity },
-        ctx('opportunity'),
-      );
+    const commands = conversionFollowUps(c);
+    await this.repository.execute(this.records.account, c.account.accountId, commands.account, ctx('account'));
+    await this.repository.execute(this.records.contact, c.contact.contactId, commands.contact, ctx('contact'));
+    if (commands.opportunity) {
+      await this.repository.execute(this.records.opportunity, commands.opportunity.opportunityId, commands.opportunity, ctx('opportunity'));
     }
   }
 }
