@@ -1,7 +1,15 @@
 import type { LeadSource } from '@pipeline-ledger/domain';
 import { SumRow } from '../read-model-store.port';
 import { compareGroups, groupOf } from './group-key';
-import { CONVERSION_COHORTS, CONVERSION_PERIODS, CONVERSION_SUM_FIELDS, FUNNEL_FIELDS, FunnelField } from './lead-conversion.counters';
+import {
+  CONVERSION_COHORTS,
+  CONVERSION_COHORTS_MONTHLY,
+  CONVERSION_PERIODS,
+  CONVERSION_PERIODS_MONTHLY,
+  CONVERSION_SUM_FIELDS,
+  FUNNEL_FIELDS,
+  FunnelField,
+} from './lead-conversion.counters';
 import { SumRequest, dayWindowFilters, eqFilter } from './query-request';
 import { numberField, rate } from './rate';
 import { TIME_TO_CONVERT_FIELDS, TimeToConvert, timeToConvertFromHistogram } from './time-to-convert.histogram';
@@ -71,11 +79,14 @@ const GROUP_FIELDS: Record<ConversionGroupBy, string> = { source: 'source', owne
  * which `created` counts leads created that day and the other counts what happened that day.
  */
 export function conversionRatesQuery(params: ConversionRatesParams): SumRequest {
+  // A window of whole months (or none) reads the monthly rollups: a thirtieth of the rows.
+  const monthly = wholeMonths(params.from, params.to);
+  const cohort = params.basis === 'cohort';
   return {
-    collection: params.basis === 'cohort' ? CONVERSION_COHORTS : CONVERSION_PERIODS,
+    collection: monthly ? (cohort ? CONVERSION_COHORTS_MONTHLY : CONVERSION_PERIODS_MONTHLY) : cohort ? CONVERSION_COHORTS : CONVERSION_PERIODS,
     query: {
       filters: [
-        ...dayWindowFilters('day', params.from, params.to),
+        ...(monthly ? dayWindowFilters('month', params.from?.slice(0, 7), params.to?.slice(0, 7)) : dayWindowFilters('day', params.from, params.to)),
         ...eqFilter('source', params.source),
         ...eqFilter('owner', params.owner),
         ...eqFilter('campaign', params.campaign),
@@ -84,6 +95,13 @@ export function conversionRatesQuery(params: ConversionRatesParams): SumRequest 
       sum: CONVERSION_SUM_FIELDS,
     },
   };
+}
+
+/** True when the window starts on a month's first day (or is open) and ends on a month's last day (or is open). */
+function wholeMonths(from: string | undefined, to: string | undefined): boolean {
+  const startsMonth = from === undefined || from.endsWith('-01');
+  const endsMonth = to === undefined || new Date(`${to}T00:00:00Z`).getUTCDate() === new Date(Date.UTC(Number(to.slice(0, 4)), Number(to.slice(5, 7)), 0)).getUTCDate();
+  return startsMonth && endsMonth;
 }
 
 export function conversionRatesAnswer(rows: readonly SumRow[], params: ConversionRatesParams): ConversionRatesAnswer {

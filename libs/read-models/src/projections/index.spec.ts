@@ -9,8 +9,10 @@ describe('ALL_PROJECTIONS', () => {
     expect(names.every((n) => /^[a-z0-9_]+$/.test(n))).toBe(true);
     expect(names.sort()).toEqual([
       'conversion_cohorts',
+      'conversion_cohorts_monthly',
       'conversion_leads',
       'conversion_periods',
+      'conversion_periods_monthly',
       'lead_list',
       'opportunity_list',
       'pipeline_buckets',

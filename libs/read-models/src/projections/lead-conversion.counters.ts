@@ -6,6 +6,10 @@ import { TIME_TO_CONVERT_FIELDS } from './time-to-convert.histogram';
 export const CONVERSION_LEADS = 'conversion_leads';
 export const CONVERSION_COHORTS = 'conversion_cohorts';
 export const CONVERSION_PERIODS = 'conversion_periods';
+/** Monthly rollups of the two (same counts, keyed by month instead of day): for windows of whole months. */
+export const CONVERSION_COHORTS_MONTHLY = 'conversion_cohorts_monthly';
+export const CONVERSION_PERIODS_MONTHLY = 'conversion_periods_monthly';
+export const CONVERSION_MONTHLY_INDEXES: readonly string[] = ['month', 'source', 'owner', 'campaign'];
 
 /**
  * What the conversion counters remember of one lead: its group (source, current owner, campaign) and, for each
@@ -84,7 +88,19 @@ export function conversionContributions(doc: ConversionLeadDocument | null): Cou
     doc.disqualifiedDay && counter(CONVERSION_PERIODS, doc.disqualifiedDay, doc, { disqualified: 1 }),
     doc.convertedDay && counter(CONVERSION_PERIODS, doc.convertedDay, doc, conversion),
   ];
-  return [cohort, ...periods.filter((p): p is CounterIncrement => Boolean(p))];
+  const daily = [cohort, ...periods.filter((p): p is CounterIncrement => Boolean(p))];
+  return [...daily, ...daily.map(monthly)];
+}
+
+/** The same increment on the month's rollup. */
+function monthly(daily: CounterIncrement): CounterIncrement {
+  const { month, source, owner, campaign } = daily.group;
+  return {
+    collection: daily.collection === CONVERSION_COHORTS ? CONVERSION_COHORTS_MONTHLY : CONVERSION_PERIODS_MONTHLY,
+    id: counterId([month, source, owner, campaign]),
+    group: { month, source, owner, campaign },
+    add: daily.add,
+  };
 }
 
 function counter(collection: string, day: string, doc: ConversionLeadDocument, add: Record<string, number>): CounterIncrement {

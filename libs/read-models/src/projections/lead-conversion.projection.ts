@@ -9,6 +9,9 @@ import {
   CONVERSION_COUNTER_INDEXES,
   CONVERSION_LEADS,
   CONVERSION_PERIODS,
+  CONVERSION_COHORTS_MONTHLY,
+  CONVERSION_MONTHLY_INDEXES,
+  CONVERSION_PERIODS_MONTHLY,
   ConversionLeadDocument,
   conversionContributions,
 } from './lead-conversion.counters';
@@ -29,11 +32,13 @@ import { timeToConvertField } from './time-to-convert.histogram';
  */
 export const leadConversionProjection: Projection<ConversionLeadDocument> = {
   name: 'lead-conversion',
-  version: 1,
+  version: 2, // 2: the monthly rollups
   collections: [
     { name: CONVERSION_LEADS, indexedFields: [] },
     { name: CONVERSION_COHORTS, indexedFields: CONVERSION_COUNTER_INDEXES },
     { name: CONVERSION_PERIODS, indexedFields: CONVERSION_COUNTER_INDEXES },
+    { name: CONVERSION_COHORTS_MONTHLY, indexedFields: CONVERSION_MONTHLY_INDEXES },
+    { name: CONVERSION_PERIODS_MONTHLY, indexedFields: CONVERSION_MONTHLY_INDEXES },
   ],
   eventTypes: LEAD_EVENT_TYPES,
   entityCollection: CONVERSION_LEADS,

@@ -1,5 +1,5 @@
 import { ConversionRatesAnswer, ConversionRatesParams, conversionRatesAnswer, conversionRatesQuery } from './conversion-rates.query';
-import { CONVERSION_COHORTS, CONVERSION_LEADS, CONVERSION_PERIODS } from './lead-conversion.counters';
+import { CONVERSION_COHORTS, CONVERSION_COHORTS_MONTHLY, CONVERSION_LEADS, CONVERSION_PERIODS, CONVERSION_PERIODS_MONTHLY } from './lead-conversion.counters';
 import { leadConversionProjection } from './lead-conversion.projection';
 import { EventLog } from './testing/event-log';
 import { InMemoryProjectionStore } from './testing/in-memory-projection-store';
@@ -270,17 +270,37 @@ describe('lead conversion: cohort and period', () => {
   });
 
   it('builds the sum query on the basis\'s collection, with the window on the day and cohortMonth read from month', () => {
-    expect(conversionRatesQuery({ basis: 'period', from: '2025-01-01', to: '2025-01-31', groupBy: ['cohortMonth', 'owner'], campaign: 'Spring' })).toMatchObject({
+    expect(conversionRatesQuery({ basis: 'period', from: '2025-01-03', to: '2025-01-31', groupBy: ['cohortMonth', 'owner'], campaign: 'Spring' })).toMatchObject({
       collection: CONVERSION_PERIODS,
       query: {
         filters: [
-          { field: 'day', op: 'gte', value: '2025-01-01' },
+          { field: 'day', op: 'gte', value: '2025-01-03' },
           { field: 'day', op: 'lte', value: '2025-01-31' },
           { field: 'campaign', op: 'eq', value: 'Spring' },
         ],
         groupBy: ['month', 'owner'],
       },
     });
-    expect(conversionRatesQuery({ basis: 'cohort', groupBy: [] }).collection).toBe(CONVERSION_COHORTS);
+    expect(conversionRatesQuery({ basis: 'cohort', from: '2025-02-01', to: '2025-02-27', groupBy: [] }).collection).toBe(CONVERSION_COHORTS);
+  });
+
+  it('gives the same answer from the daily counters as from the monthly rollups, on both bases', async () => {
+    for (const basis of ['cohort', 'period'] as const) {
+      const monthly = await rates(sixLeads(), { basis, ...Q1, groupBy: ['source', 'cohortMonth'] });
+      // One more day at the start (with nothing in it) makes the window not whole months: the daily counters answer.
+      const daily = await rates(sixLeads(), { basis, from: '2024-12-31', to: Q1.to, groupBy: ['source', 'cohortMonth'] });
+      expect(daily.groups).toEqual(monthly.groups);
+      expect(daily.total).toEqual(monthly.total);
+      expect(monthly.total.counts.created).toBeGreaterThan(0);
+    }
+  });
+
+  it('reads the monthly rollups for a window of whole months, or none (the answers above go through both paths)', () => {
+    expect(conversionRatesQuery({ basis: 'period', from: '2025-01-01', to: '2025-02-28', groupBy: ['cohortMonth'] })).toMatchObject({
+      collection: CONVERSION_PERIODS_MONTHLY,
+      query: { filters: [{ field: 'month', op: 'gte', value: '2025-01' }, { field: 'month', op: 'lte', value: '2025-02' }], groupBy: ['month'] },
+    });
+    expect(conversionRatesQuery({ basis: 'cohort', groupBy: [] }).collection).toBe(CONVERSION_COHORTS_MONTHLY);
+    expect(conversionRatesQuery({ basis: 'cohort', to: '2024-02-29', groupBy: [] }).collection).toBe(CONVERSION_COHORTS_MONTHLY); // leap day
   });
 });
