@@ -1,12 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import {
-  ConvertLead,
-  DomainError,
-  LEAD_STATUS,
-  LeadState,
-  isRefusal,
-} from '@pipeline-ledger/domain';
+import { ConvertLead, LEAD_STATUS, LeadState } from '@pipeline-ledger/domain';
 import { ConversionCompleter } from '../conversion/conversion-completer';
 import { CommandContext } from '../write/command-context';
 import { EventSourcedRepository } from '../write/event-sourced.repository';
@@ -45,7 +39,10 @@ export class ConvertLeadHandler implements ICommandHandler<ConvertLeadCommand> {
     return { ...outcome, accountId: conversion.accountId, contactId: conversion.contactId, opportunityId: conversion.opportunityId };
   }
 
-  /** Checks what the lead's decider cannot see (other records) and chooses the ids of the records to create. */
+  /**
+   * Checks what the lead's decider cannot see (other records) and chooses the ids of the records to create. The
+   * decider checks the opportunity's fields itself, before anything is written, so the completer cannot be refused.
+   */
   private async prepare(lead: LeadState, leadId: string, request: ConvertLeadBody, ctx: CommandContext): Promise<ConvertLead> {
     const purpose = `convert:${leadId}`;
     if (request.accountId) await this.repository.get(this.records.account, request.accountId);
@@ -64,7 +61,6 @@ export class ConvertLeadHandler implements ICommandHandler<ConvertLeadCommand> {
             amount: o.amount ?? null,
             currency: o.currency ?? null,
           };
-    if (opportunity) this.checkOpportunity(opportunity, accountId, lead, ctx);
 
     return {
       type: 'ConvertLead',
@@ -78,20 +74,6 @@ export class ConvertLeadHandler implements ICommandHandler<ConvertLeadCommand> {
         : { mode: 'new', contactId: newRecordId('contact', ctx, purpose) },
       opportunity,
     };
-  }
-
-  /**
-   * The opportunity's own rules run before anything is written, so that the completer can never be refused later.
-   * Its refusals are reported under "opportunity.".
-   */
-  private checkOpportunity(o: NonNullable<ConvertLead['opportunity']>, accountId: string, lead: LeadState, ctx: CommandContext): void {
-    const decision = this.records.opportunity.decider.decide(
-      { type: 'CreateOpportunity', at: ctx.occurredAt, accountId, owner: lead.owner!, source: lead.details!.source, leadId: lead.leadId, ...o },
-      this.records.opportunity.decider.initialState,
-    );
-    if (isRefusal(decision)) {
-      throw new DomainError(decision.kind, decision.code, decision.message, decision.issues.map((i) => ({ ...i, field: `opportunity.${i.field}` })));
-    }
   }
 
   /** The decider refuses any command on a converted lead before looking at it; this one is never appended. */
