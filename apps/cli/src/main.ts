@@ -17,7 +17,7 @@ program
   .command('rebuild')
   .description('rebuild projections from position 0 into fresh tables and swap them in (all when none is named)')
   .argument('[projections...]', `projection names: ${ALL_PROJECTIONS.map((p) => p.name).join(', ')}`)
-  .option('--batch <events>', 'events per transaction', (v) => positiveInt(v), 5000)
+  .option('--batch <events>', 'events read from the store per page', (v) => positiveInt(v), 5000)
   .option('--no-progress', 'no progress bar (for logs)')
   .action(async (names: string[], options: { batch: number; progress: boolean }) => {
     const config = loadConfig();

@@ -9,6 +9,12 @@ describe('counter increments', () => {
     expect(counterId([null])).not.toBe(counterId(['null']));
   });
 
+  it('is exactly JSON.stringify of the values, escapes and all', () => {
+    const values = ['plain', '', 'quote " inside', 'back\\slash', 'tab\there', 'nul\u0000', 'é ü ß', 'emoji 😀', 'lone \ud800', null, 0, -1.5, true, false];
+    for (const a of values) for (const b of values) expect(counterId([a, b])).toBe(JSON.stringify([a, b]));
+    expect(counterId([])).toBe('[]');
+  });
+
   it('merges increments of the same counter, drops zeros and counters left with nothing', () => {
     expect(mergeIncrements([inc('x', { n: 1, m: 2 }), inc('y', { n: 1 }), inc('x', { n: 2, m: -2 }), inc('y', { n: -1 }), inc('x', { n: 1 }, 'other')])).toEqual([
       inc('x', { n: 3 }),

@@ -1,6 +1,6 @@
 import { CounterIncrement } from '../read-model-store.port';
 import { monthOf } from './business-time';
-import { counterId } from './counter-increments';
+import { counterId, diffIncrements } from './counter-increments';
 import { TIME_TO_CONVERT_FIELDS } from './time-to-convert.histogram';
 
 export const CONVERSION_LEADS = 'conversion_leads';
@@ -70,26 +70,85 @@ export const CONVERSION_COUNTER_INDEXES: readonly string[] = ['day', 'month', 's
 /** Every count a lead adds to both collections, in its present state. */
 export function conversionContributions(doc: ConversionLeadDocument | null): CounterIncrement[] {
   if (!doc) return [];
-  const converted = doc.convertedDay !== null;
-  const conversion: Record<string, number> = converted
-    ? { converted: 1, convertedWithOpportunity: doc.withOpportunity ? 1 : 0, ...(doc.timeToConvertField ? { [doc.timeToConvertField]: 1 } : {}) }
-    : {};
-  const cohort = counter(CONVERSION_COHORTS, doc.createdDay, doc, {
-    created: 1,
-    contacted: doc.contactedDay ? 1 : 0,
-    qualified: doc.qualifiedDay ? 1 : 0,
-    disqualified: doc.disqualifiedDay ? 1 : 0,
-    ...conversion,
-  });
-  const periods = [
-    counter(CONVERSION_PERIODS, doc.createdDay, doc, { created: 1 }),
-    doc.contactedDay && counter(CONVERSION_PERIODS, doc.contactedDay, doc, { contacted: 1 }),
-    doc.qualifiedDay && counter(CONVERSION_PERIODS, doc.qualifiedDay, doc, { qualified: 1 }),
-    doc.disqualifiedDay && counter(CONVERSION_PERIODS, doc.disqualifiedDay, doc, { disqualified: 1 }),
-    doc.convertedDay && counter(CONVERSION_PERIODS, doc.convertedDay, doc, conversion),
-  ];
-  const daily = [cohort, ...periods.filter((p): p is CounterIncrement => Boolean(p))];
+  const daily: CounterIncrement[] = [];
+  for (const step of STEPS) {
+    const counts = step(doc);
+    if (counts) daily.push(counter(counts[0], counts[1], doc, counts[2]));
+  }
   return [...daily, ...daily.map(monthly)];
+}
+
+/**
+ * What the counters must add when a lead goes from `before` to `after`: its contributions after minus before.
+ * The same as diffIncrements(conversionContributions(before), conversionContributions(after)), which it falls back
+ * to when the lead changes group (source, owner, campaign) or appears; otherwise, as for nearly every event, only
+ * the steps of the funnel that moved are turned into counters (a first contact: the cohort's and one period
+ * counter), not all of them twice. A rebuild calls this for every lead event.
+ */
+export function conversionChanges(before: ConversionLeadDocument | null, after: ConversionLeadDocument | null): CounterIncrement[] {
+  if (!before || !after || before.source !== after.source || before.owner !== after.owner || before.campaign !== after.campaign) {
+    return diffIncrements(conversionContributions(before), conversionContributions(after));
+  }
+  const removed: CounterIncrement[] = [];
+  const added: CounterIncrement[] = [];
+  for (const step of STEPS) {
+    const was = step(before);
+    const is = step(after);
+    if (was && is && was[1] === is[1] && sameCounts(was[2], is[2])) continue;
+    if (was) {
+      const increment = counter(was[0], was[1], before, was[2]);
+      removed.push(increment, monthly(increment));
+    }
+    if (is) {
+      const increment = counter(is[0], is[1], after, is[2]);
+      added.push(increment, monthly(increment));
+    }
+  }
+  return removed.length + added.length === 0 ? [] : diffIncrements(removed, added);
+}
+
+/** One step's daily counter: collection, day, and what the lead adds to it. */
+type Step = readonly [collection: string, day: string, add: Record<string, number>];
+
+/**
+ * The steps of the funnel, each the daily counter one lead adds to for it (null: not reached): the cohort of its
+ * created day (every count, whatever day it happened), then the period counters of the days it was created,
+ * first contacted, qualified, disqualified and converted.
+ */
+const STEPS: ReadonlyArray<(doc: ConversionLeadDocument) => Step | null> = [
+  (doc) => [
+    CONVERSION_COHORTS,
+    doc.createdDay,
+    {
+      created: 1,
+      contacted: doc.contactedDay ? 1 : 0,
+      qualified: doc.qualifiedDay ? 1 : 0,
+      disqualified: doc.disqualifiedDay ? 1 : 0,
+      ...conversionCounts(doc),
+    },
+  ],
+  (doc) => [CONVERSION_PERIODS, doc.createdDay, { created: 1 }],
+  (doc) => (doc.contactedDay ? [CONVERSION_PERIODS, doc.contactedDay, { contacted: 1 }] : null),
+  (doc) => (doc.qualifiedDay ? [CONVERSION_PERIODS, doc.qualifiedDay, { qualified: 1 }] : null),
+  (doc) => (doc.disqualifiedDay ? [CONVERSION_PERIODS, doc.disqualifiedDay, { disqualified: 1 }] : null),
+  (doc) => (doc.convertedDay ? [CONVERSION_PERIODS, doc.convertedDay, conversionCounts(doc)] : null),
+];
+
+function conversionCounts(doc: ConversionLeadDocument): Record<string, number> {
+  if (doc.convertedDay === null) return {};
+  const counts: Record<string, number> = { converted: 1, convertedWithOpportunity: doc.withOpportunity ? 1 : 0 };
+  if (doc.timeToConvertField) counts[doc.timeToConvertField] = 1;
+  return counts;
+}
+
+function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
+  let fields = 0;
+  for (const field in a) {
+    if (a[field] !== b[field]) return false;
+    fields++;
+  }
+  for (const _ in b) fields--;
+  return fields === 0;
 }
 
 /** The same increment on the month's rollup. */

@@ -1,7 +1,6 @@
 import { StoredEvent } from '@pipeline-ledger/event-store';
 import { Projection } from '../projection';
 import { businessDay, hoursBetween, occurredAt } from './business-time';
-import { diffIncrements } from './counter-increments';
 import { domainEventOf } from './domain-event';
 import { LEAD_EVENT_TYPES, leadIdOf } from './lead-events';
 import {
@@ -13,7 +12,7 @@ import {
   CONVERSION_MONTHLY_INDEXES,
   CONVERSION_PERIODS_MONTHLY,
   ConversionLeadDocument,
-  conversionContributions,
+  conversionChanges,
 } from './lead-conversion.counters';
 import { timeToConvertField } from './time-to-convert.histogram';
 
@@ -46,7 +45,7 @@ export const leadConversionProjection: Projection<ConversionLeadDocument> = {
   apply(event, current) {
     const next = evolve(event, current);
     if (next === undefined) return {};
-    return { document: next, increments: diffIncrements(conversionContributions(current), conversionContributions(next)) };
+    return { document: next, increments: conversionChanges(current, next) };
   },
 };
 

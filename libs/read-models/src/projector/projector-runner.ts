@@ -1,7 +1,7 @@
 import { EventStore, StoredEvent } from '@pipeline-ledger/event-store';
 import { Projection } from '../projection';
 import { ProjectionState, ReadModelStore } from '../read-model-store.port';
-import { ProjectionFailedError, Track, buildTrackBatch } from './track-batch';
+import { ProjectionFailedError, Track, TrackBuffer, applyAndWrite } from './track-batch';
 
 export interface ProjectorLogger {
   log(message: string): void;
@@ -13,8 +13,16 @@ export interface ProjectorOptions {
   liveBatchSize?: number;
   /** How long a live event may wait for others to share its batch (ms). Default 50: well inside the freshness aim (200 ms p99), and batches big enough that following the store costs the write side little. */
   maxDelayMs?: number;
-  /** Events read and applied per transaction during a rebuild. Default 5000. */
+  /** Events read from the store per page during a rebuild. Default 5000. */
   rebuildBatchSize?: number;
+  /**
+   * Changed entity documents (all projections together) a rebuild holds in memory before it writes them, one
+   * transaction per projection. Default 50,000: a lead's or an opportunity's events are mostly a few thousand apart,
+   * so most documents are written once or twice per rebuild rather than once per event, and memory stays bounded.
+   */
+  rebuildFlushDocuments?: number;
+  /** Entity documents per projection a rebuild keeps in memory after a write (least recently used go). Default 10,000. */
+  rebuildCacheDocuments?: number;
   /** false: never follow the store live (a one-off rebuild from the CLI). Default true. */
   follow?: boolean;
   logger?: ProjectorLogger;
@@ -164,10 +172,7 @@ export class ProjectorRunner {
     if (events.length === 0) return;
     for (const track of tracks) {
       try {
-        const batch = await buildTrackBatch(track, events, this.store);
-        if (!batch) continue;
-        await this.store.writeBatch(batch);
-        track.checkpoint = batch.checkpoint;
+        await applyAndWrite(track, events, this.store);
       } catch (error) {
         await this.fail(track, error);
       }
@@ -210,25 +215,27 @@ export class ProjectorRunner {
     const names = projections.map((p) => p.name);
     const head = await this.events.headPosition();
     const pageSize = this.options.rebuildBatchSize ?? 5000;
+    const flushDocuments = this.options.rebuildFlushDocuments ?? 50_000;
+    const buffers = tracks.map(
+      (track) => new TrackBuffer(track, this.store, { startsEmpty: true, cacheDocuments: this.options.rebuildCacheDocuments ?? 10_000 }),
+    );
     let after: bigint | null = null;
     let count = 0;
     for (;;) {
       if (this.stopped) return;
       const page = await this.events.readAll({ after, maxCount: pageSize });
       if (page.length > 0) {
-        for (const track of tracks) {
-          const batch = await buildTrackBatch(track, page, this.store);
-          if (batch) {
-            await this.store.writeBatch(batch);
-            track.checkpoint = batch.checkpoint;
-          }
-        }
+        for (const buffer of buffers) await buffer.apply(page);
         after = page[page.length - 1].position;
         count += page.length;
+        if (buffers.reduce((sum, buffer) => sum + buffer.pendingDocuments, 0) >= flushDocuments) {
+          for (const buffer of buffers) await buffer.flush();
+        }
         onProgress?.({ projections: names, position: after, head, events: count });
       }
       if (page.length < pageSize) break; // caught up with the store as it was a moment ago
     }
+    for (const buffer of buffers) await buffer.flush();
     // Swap in: stop the live loop, activate, and follow live from the rebuilt checkpoints.
     await this.stopLive();
     for (const track of tracks) {
