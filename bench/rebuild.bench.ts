@@ -46,7 +46,7 @@ const USAGE = `Usage: npm run bench:rebuild -- [options]
                        data/bench-1m/events.sqlite (copied) when it exists, other sizes are generated into a temp dir
   --store FILE         rebuild this event store instead (copied into a temp dir first; --sizes is ignored)
   --seed N             generator seed for generated stores (default 42)
-  --batch N            rebuildBatchSize: events read and applied per transaction (default 5000, the runner's)
+  --batch N            rebuildBatchSize: events read from the store per page (default 5000, the runner's)
   --keep-read-models F copy the rebuilt read-model file of the last size to F (for bench:query)
   --cpu-prof           run each child with node --cpu-prof (profile in bench/results/, slows it down)
   --keep               keep the temporary directories (their paths are printed)`;
