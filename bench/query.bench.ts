@@ -8,8 +8,11 @@
  * `npm run bench:rebuild -- --sizes 1000000 --keep-read-models data/bench-1m/read-models.sqlite`). Each file is
  * copied into a temp dir first (opening a store may refresh its statistics), then for each file, per case: warm-up,
  * then --iterations timed calls, one after the other. Cases:
- *   pipeline by stage: no filter; one owner (the busiest); a window of close dates (the middle quarter of them);
- *   conversion rates grouped by source, and by cohort month, each on the cohort and on the period basis (no window);
+ *   pipeline by stage: no filter; one owner (the busiest); a window of close dates (the middle quarter of them),
+ *   without and with the owner;
+ *   conversion rates grouped by source, and by cohort month, each on the cohort and on the period basis (no window),
+ *   and with a window that cuts months at both ends; grouped by owner (the full-detail counters), without and with
+ *   that window;
  *   baselines: store.find on lead_list by email (indexed, limit 1: a point lookup through the store) and a raw
  *   `SELECT 1` on another better-sqlite3 connection to the same file (the floor of any call).
  * Several files (e.g. the 100k-event and 1M-event rebuilds) show whether the cost grows with the number of leads.
@@ -21,6 +24,7 @@ import { performance } from 'node:perf_hooks';
 import { DEFAULT_STAGE_CATALOGUE } from '@pipeline-ledger/domain';
 import {
   CONVERSION_COHORTS,
+  CONVERSION_COHORTS_BY_SOURCE_MONTHLY,
   ConversionRatesParams,
   LEAD_LIST,
   PIPELINE_BUCKETS,
@@ -30,6 +34,7 @@ import {
   conversionRatesQuery,
   pipelineAnswer,
   pipelineQuery,
+  runSumPlan,
 } from '@pipeline-ledger/read-models';
 import {
   REPO_ROOT,
@@ -100,17 +105,20 @@ async function benchFile(file: string, iterations: number, warmup: number) {
     const closeTo = days[Math.floor(days.length * 0.625)];
     const email = String((await store.find(LEAD_LIST, { filters: [{ field: 'email', op: 'gt', value: '' }], limit: 1, sort: [{ field: 'createdAt', direction: 'desc' }] })).documents[0]?.['email']);
     const cohorts = (await store.find(CONVERSION_COHORTS, { limit: 0 })).total;
+    // A conversion window that cuts months: from the 15th of the month a quarter into the data to the 10th of the
+    // month three quarters in, so that it reads whole months and the days of both partial ends.
+    const months = (await store.sum(CONVERSION_COHORTS_BY_SOURCE_MONTHLY, { groupBy: ['month'], sum: [] })).map((r) => String(r['month'])).sort();
+    const from = `${months[Math.floor(months.length * 0.25)]}-15`;
+    const to = `${months[Math.floor(months.length * 0.75)]}-10`;
     const buckets = (await store.find(PIPELINE_BUCKETS, { limit: 0 })).total;
 
     const stages = DEFAULT_STAGE_CATALOGUE.stages;
     const pipeline = (params: PipelineParams) => async () => {
-      const q = pipelineQuery(params);
-      const answer = pipelineAnswer(await store.sum(q.collection, q.query), params, stages);
+      const answer = pipelineAnswer(await runSumPlan(store, pipelineQuery(params)), params, stages);
       return answer.stages.length;
     };
     const conversion = (params: ConversionRatesParams) => async () => {
-      const q = conversionRatesQuery(params);
-      const answer = conversionRatesAnswer(await store.sum(q.collection, q.query), params);
+      const answer = conversionRatesAnswer(await runSumPlan(store, conversionRatesQuery(params)), params);
       return answer.groups.length;
     };
     const selectOne = raw.prepare('SELECT 1');
@@ -124,6 +132,11 @@ async function benchFile(file: string, iterations: number, warmup: number) {
       ['conversion by source, period basis', conversion({ basis: 'period', groupBy: ['source'] }), false],
       ['conversion by cohort month, cohort basis', conversion({ basis: 'cohort', groupBy: ['cohortMonth'] }), false],
       ['conversion by cohort month, period basis', conversion({ basis: 'period', groupBy: ['cohortMonth'] }), false],
+      [`pipeline by stage, owner=${owner}, close ${closeFrom}..${closeTo}`, pipeline({ owner, closeFrom, closeTo }), false],
+      [`conversion by source, cohort basis, ${from}..${to}`, conversion({ basis: 'cohort', groupBy: ['source'], from, to }), false],
+      [`conversion by cohort month, period basis, ${from}..${to}`, conversion({ basis: 'period', groupBy: ['cohortMonth'], from, to }), false],
+      ['conversion by owner, cohort basis (full detail: owner x source x campaign)', conversion({ basis: 'cohort', groupBy: ['owner'] }), false],
+      [`conversion by owner, cohort basis, ${from}..${to}`, conversion({ basis: 'cohort', groupBy: ['owner'], from, to }), false],
     ];
     const results: CaseResult[] = [];
     for (const [name, fn, baseline] of cases) {
@@ -132,7 +145,7 @@ async function benchFile(file: string, iterations: number, warmup: number) {
       results.push(r);
       console.log(`  ${name}: p50 ${formatMs(r.p50)}, p99 ${formatMs(r.p99)} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
     }
-    return { leads, pipelineBuckets: buckets, conversionCohorts: cohorts, params: { owner, closeFrom, closeTo, email }, results };
+    return { leads, pipelineBuckets: buckets, conversionCohorts: cohorts, params: { owner, closeFrom, closeTo, email, from, to }, results };
   } finally {
     raw.close();
     await store.close();
@@ -208,13 +221,21 @@ async function main(): Promise<void> {
     console.log(
       renderTable(
         ['query', `p50 ${a.leads.toLocaleString('en-US')} leads`, `p50 ${b.leads.toLocaleString('en-US')} leads`, 'growth'],
-        a.results.map((c, i) => [c.name.replace(/owner=.*|close .*/, (m) => (m.startsWith('owner') ? 'owner filter' : 'close window')), formatMs(c.p50), formatMs(b.results[i].p50), `x${(b.results[i].p50 / c.p50).toFixed(1)}`]),
+        a.results.map((c, i) => [genericName(c.name), formatMs(c.p50), formatMs(b.results[i].p50), `x${(b.results[i].p50 / c.p50).toFixed(1)}`]),
       ),
     );
   }
   console.log(`\nbench time ${((performance.now() - started) / 1000).toFixed(0)} s`);
   const out = writeResults('query', { options: { files, iterations, warmup, maxSeconds }, machine: info, aim: { p99Ms: AIM_P99_MS }, files: perFile });
   console.log(`results: ${out}`);
+}
+
+/** A case's name without the values drawn from one file's data, to line cases up across files. */
+function genericName(name: string): string {
+  return name
+    .replace(/owner=[^,\s]+/, 'one owner')
+    .replace(/close \S+\.\.\S+/, 'close window')
+    .replace(/\d{4}-\d{2}-\d{2}\.\.\d{4}-\d{2}-\d{2}/, 'window');
 }
 
 main().catch((error: unknown) => {

@@ -17,6 +17,7 @@ import {
   ReadModelBatch,
   ReadModelDocument,
   ReadModelStore,
+  SumQuery,
   SumRow,
 } from './read-model-store.port';
 
@@ -511,6 +512,21 @@ export function describeReadModelStoreContract(adapterName: string, factory: () 
         const none: Filter = { field: 'stage', op: 'eq', value: 'Nowhere' };
         expect(await store.sum(totals, { filters: [none], groupBy: [], sum: ['count'] })).toEqual([]);
         expect(await store.sum(totals, { filters: [none], groupBy: ['stage'], sum: ['count'] })).toEqual([]);
+      });
+
+      it('runs several sums at once, each answering as it would alone, in the order asked', async () => {
+        const byStage: SumQuery = { groupBy: ['stage'], sum: ['count'] };
+        const eur: SumQuery = { filters: [{ field: 'currency', op: 'eq', value: 'EUR' }], groupBy: [], sum: ['amount'] };
+        const [first, second, third] = await store.sumEach([
+          { collection: totals, query: eur },
+          { collection: totals, query: byStage },
+          { collection: totals, query: { ...eur, filters: [{ field: 'stage', op: 'eq', value: 'Nowhere' }] } },
+        ]);
+        expect(first).toEqual(await store.sum(totals, eur));
+        expect(sorted(second!)).toEqual(sorted(await store.sum(totals, byStage)));
+        expect(third).toEqual([]);
+        expect(await store.sumEach([])).toEqual([]);
+        await expect(store.sumEach([{ collection: totals, query: eur }, { collection: `never_${newSuffix()}`, query: eur }])).rejects.toThrow();
       });
     });
 

@@ -126,6 +126,11 @@ export interface ReadModelStore {
   /** Queries read the active generation of the projection that owns the collection. */
   find(collection: string, query: FindQuery): Promise<FindResult>;
   sum(collection: string, query: SumQuery): Promise<SumRow[]>;
+  /**
+   * Several sums read from one snapshot: no batch is half seen, so sums over disjoint slices of the same counts
+   * (a window's whole months from one collection, its edge days from another) add up to a consistent answer.
+   */
+  sumEach(requests: ReadonlyArray<{ collection: string; query: SumQuery }>): Promise<SumRow[][]>;
   close(): Promise<void>;
 }
 

@@ -192,6 +192,17 @@ export class SqliteReadModelStore implements ReadModelStore {
   async sum(collection: string, query: SumQuery): Promise<SumRow[]> {
     this.assertOpen();
     this.refreshIfChangedElsewhere();
+    return this.sumNow(collection, query);
+  }
+
+  async sumEach(requests: ReadonlyArray<{ collection: string; query: SumQuery }>): Promise<SumRow[][]> {
+    this.assertOpen();
+    this.refreshIfChangedElsewhere();
+    // A read transaction (DEFERRED, reads only) sees one snapshot of the WAL for all its statements.
+    return this.db.transaction(() => requests.map(({ collection, query }) => this.sumNow(collection, query)))();
+  }
+
+  private sumNow(collection: string, query: SumQuery): SumRow[] {
     const { sql, params } = sumSql(this.queryTable(collection), query);
     const rows = this.statements.get<unknown[], unknown[]>(sql).raw(true).all(...params);
     const groups = query.groupBy.length;

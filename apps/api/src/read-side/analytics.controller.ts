@@ -11,6 +11,7 @@ import {
   pipelineByStageProjection,
   pipelineParamsSchema,
   pipelineQuery,
+  runSumPlan,
   winRateAnswer,
   winRateParamsSchema,
   winRateProjection,
@@ -35,8 +36,7 @@ export class AnalyticsController {
   async pipeline(@Query() raw: Record<string, unknown>) {
     const params = parseQuery(pipelineParamsSchema, raw);
     const freshness = await this.freshness.of(pipelineByStageProjection);
-    const q = pipelineQuery(params);
-    const rows = await this.store.sum(q.collection, q.query);
+    const rows = await runSumPlan(this.store, pipelineQuery(params));
     return { ...pipelineAnswer(rows, params, this.records.catalogue.stages), freshness };
   }
 
@@ -45,8 +45,7 @@ export class AnalyticsController {
   async conversion(@Query() raw: Record<string, unknown>) {
     const params = parseQuery(conversionRatesParamsSchema, raw);
     const freshness = await this.freshness.of(leadConversionProjection);
-    const q = conversionRatesQuery(params);
-    const rows = await this.store.sum(q.collection, q.query);
+    const rows = await runSumPlan(this.store, conversionRatesQuery(params));
     return { ...conversionRatesAnswer(rows, params), freshness };
   }
 

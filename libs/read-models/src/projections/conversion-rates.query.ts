@@ -1,16 +1,9 @@
 import type { LeadSource } from '@pipeline-ledger/domain';
 import { SumRow } from '../read-model-store.port';
 import { compareGroups, groupOf } from './group-key';
-import {
-  CONVERSION_COHORTS,
-  CONVERSION_COHORTS_MONTHLY,
-  CONVERSION_PERIODS,
-  CONVERSION_PERIODS_MONTHLY,
-  CONVERSION_SUM_FIELDS,
-  FUNNEL_FIELDS,
-  FunnelField,
-} from './lead-conversion.counters';
-import { SumRequest, dayWindowFilters, eqFilter } from './query-request';
+import { Filter } from '../read-model-store.port';
+import { CONVERSION_SUM_FIELDS, CONVERSION_TIERS, FUNNEL_FIELDS, FunnelField } from './lead-conversion.counters';
+import { SumPlan, SumRequest, dayWindowFilters, eqFilter, sliceWindow } from './query-request';
 import { numberField, rate } from './rate';
 import { TIME_TO_CONVERT_FIELDS, TimeToConvert, timeToConvertFromHistogram } from './time-to-convert.histogram';
 
@@ -74,34 +67,27 @@ export interface ConversionRatesAnswer {
 const GROUP_FIELDS: Record<ConversionGroupBy, string> = { source: 'source', owner: 'owner', campaign: 'campaign', cohortMonth: 'month' };
 
 /**
- * The sum over conversion counters. Cohort: the counters of the days the leads were created in the window (their
+ * The sums over conversion counters. Cohort: the counters of the days the leads were created in the window (their
  * counts include everything that became of them, at any date). Period: the counters of the days in the window, in
  * which `created` counts leads created that day and the other counts what happened that day.
+ *
+ * Which counters: the coarsest tier that has every dimension the query groups or filters by (by source only, when
+ * neither owner nor campaign is asked about), and in it the window's whole months from the monthly rollup and the
+ * days of a partial first or last month from the daily counters. The rows read grow with neither the number of
+ * leads nor the length of the window.
  */
-export function conversionRatesQuery(params: ConversionRatesParams): SumRequest {
-  // A window of whole months (or none) reads the monthly rollups: a thirtieth of the rows.
-  const monthly = wholeMonths(params.from, params.to);
-  const cohort = params.basis === 'cohort';
-  return {
-    collection: monthly ? (cohort ? CONVERSION_COHORTS_MONTHLY : CONVERSION_PERIODS_MONTHLY) : cohort ? CONVERSION_COHORTS : CONVERSION_PERIODS,
-    query: {
-      filters: [
-        ...(monthly ? dayWindowFilters('month', params.from?.slice(0, 7), params.to?.slice(0, 7)) : dayWindowFilters('day', params.from, params.to)),
-        ...eqFilter('source', params.source),
-        ...eqFilter('owner', params.owner),
-        ...eqFilter('campaign', params.campaign),
-      ],
-      groupBy: params.groupBy.map((g) => GROUP_FIELDS[g]),
-      sum: CONVERSION_SUM_FIELDS,
-    },
-  };
-}
-
-/** True when the window starts on a month's first day (or is open) and ends on a month's last day (or is open). */
-function wholeMonths(from: string | undefined, to: string | undefined): boolean {
-  const startsMonth = from === undefined || from.endsWith('-01');
-  const endsMonth = to === undefined || new Date(`${to}T00:00:00Z`).getUTCDate() === new Date(Date.UTC(Number(to.slice(0, 4)), Number(to.slice(5, 7)), 0)).getUTCDate();
-  return startsMonth && endsMonth;
+export function conversionRatesQuery(params: ConversionRatesParams): SumPlan {
+  const asked = new Set<string>([...params.groupBy.map((g) => GROUP_FIELDS[g]), ...(['source', 'owner', 'campaign'] as const).filter((f) => params[f] !== undefined)]);
+  const tiers = CONVERSION_TIERS[params.basis];
+  const tier = tiers.find((t) => [...asked].every((field) => field === 'month' || (t.dimensions as readonly string[]).includes(field))) ?? tiers[tiers.length - 1]!;
+  const groupBy = params.groupBy.map((g) => GROUP_FIELDS[g]);
+  const dimensions = [...eqFilter('source', params.source), ...eqFilter('owner', params.owner), ...eqFilter('campaign', params.campaign)];
+  const part = (collection: string, window: Filter[]): SumRequest => ({ collection, query: { filters: [...window, ...dimensions], groupBy, sum: CONVERSION_SUM_FIELDS } });
+  const slices = sliceWindow(params.from, params.to);
+  const parts: SumRequest[] = [];
+  if (slices.months) parts.push(part(tier.monthly, dayWindowFilters('month', slices.months.from, slices.months.to)));
+  for (const days of slices.days) parts.push(part(tier.daily, dayWindowFilters('day', days.from, days.to)));
+  return { parts, groupBy, sum: CONVERSION_SUM_FIELDS };
 }
 
 export function conversionRatesAnswer(rows: readonly SumRow[], params: ConversionRatesParams): ConversionRatesAnswer {

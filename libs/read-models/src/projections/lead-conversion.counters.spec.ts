@@ -68,8 +68,12 @@ describe('conversionChanges', () => {
         ['conversion_periods', { contacted: 1 }],
         ['conversion_cohorts_monthly', { contacted: 1 }],
         ['conversion_periods_monthly', { contacted: 1 }],
+        ['conversion_cohorts_by_source', { contacted: 1 }],
+        ['conversion_periods_by_source', { contacted: 1 }],
+        ['conversion_cohorts_by_source_monthly', { contacted: 1 }],
+        ['conversion_periods_by_source_monthly', { contacted: 1 }],
       ]),
     );
-    expect(changes).toHaveLength(4);
+    expect(changes).toHaveLength(8);
   });
 });

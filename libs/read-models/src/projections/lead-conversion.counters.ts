@@ -10,6 +10,35 @@ export const CONVERSION_PERIODS = 'conversion_periods';
 export const CONVERSION_COHORTS_MONTHLY = 'conversion_cohorts_monthly';
 export const CONVERSION_PERIODS_MONTHLY = 'conversion_periods_monthly';
 export const CONVERSION_MONTHLY_INDEXES: readonly string[] = ['month', 'source', 'owner', 'campaign'];
+/**
+ * The same counts by source only (daily and monthly), for the questions that neither group nor filter by owner or
+ * campaign: a few rows per day or month instead of one per source x owner x campaign.
+ */
+export const CONVERSION_COHORTS_BY_SOURCE = 'conversion_cohorts_by_source';
+export const CONVERSION_PERIODS_BY_SOURCE = 'conversion_periods_by_source';
+export const CONVERSION_COHORTS_BY_SOURCE_MONTHLY = 'conversion_cohorts_by_source_monthly';
+export const CONVERSION_PERIODS_BY_SOURCE_MONTHLY = 'conversion_periods_by_source_monthly';
+export const CONVERSION_BY_SOURCE_INDEXES: readonly string[] = ['day', 'month', 'source'];
+export const CONVERSION_BY_SOURCE_MONTHLY_INDEXES: readonly string[] = ['month', 'source'];
+
+/** The counter collections of one basis at one level of detail: what a query may group and filter by there. */
+export interface ConversionCounterTier {
+  daily: string;
+  monthly: string;
+  dimensions: ReadonlyArray<'source' | 'owner' | 'campaign'>;
+}
+
+/** Per basis, the tiers from the coarsest (fewest rows) to the full detail. */
+export const CONVERSION_TIERS: Record<'cohort' | 'period', readonly ConversionCounterTier[]> = {
+  cohort: [
+    { daily: CONVERSION_COHORTS_BY_SOURCE, monthly: CONVERSION_COHORTS_BY_SOURCE_MONTHLY, dimensions: ['source'] },
+    { daily: CONVERSION_COHORTS, monthly: CONVERSION_COHORTS_MONTHLY, dimensions: ['source', 'owner', 'campaign'] },
+  ],
+  period: [
+    { daily: CONVERSION_PERIODS_BY_SOURCE, monthly: CONVERSION_PERIODS_BY_SOURCE_MONTHLY, dimensions: ['source'] },
+    { daily: CONVERSION_PERIODS, monthly: CONVERSION_PERIODS_MONTHLY, dimensions: ['source', 'owner', 'campaign'] },
+  ],
+};
 
 /**
  * What the conversion counters remember of one lead: its group (source, current owner, campaign) and, for each
@@ -75,7 +104,7 @@ export function conversionContributions(doc: ConversionLeadDocument | null): Cou
     const counts = step(doc);
     if (counts) daily.push(counter(counts[0], counts[1], doc, counts[2]));
   }
-  return [...daily, ...daily.map(monthly)];
+  return [...daily, ...daily.flatMap(rollups)];
 }
 
 /**
@@ -97,11 +126,11 @@ export function conversionChanges(before: ConversionLeadDocument | null, after: 
     if (was && is && was[1] === is[1] && sameCounts(was[2], is[2])) continue;
     if (was) {
       const increment = counter(was[0], was[1], before, was[2]);
-      removed.push(increment, monthly(increment));
+      removed.push(increment, ...rollups(increment));
     }
     if (is) {
       const increment = counter(is[0], is[1], after, is[2]);
-      added.push(increment, monthly(increment));
+      added.push(increment, ...rollups(increment));
     }
   }
   return removed.length + added.length === 0 ? [] : diffIncrements(removed, added);
@@ -151,15 +180,25 @@ function sameCounts(a: Record<string, number>, b: Record<string, number>): boole
   return fields === 0;
 }
 
-/** The same increment on the month's rollup. */
-function monthly(daily: CounterIncrement): CounterIncrement {
-  const { month, source, owner, campaign } = daily.group;
-  return {
-    collection: daily.collection === CONVERSION_COHORTS ? CONVERSION_COHORTS_MONTHLY : CONVERSION_PERIODS_MONTHLY,
-    id: counterId([month, source, owner, campaign]),
-    group: { month, source, owner, campaign },
-    add: daily.add,
-  };
+/** The same increment on the rollups of a daily counter: its month, and its day and month by source only. */
+function rollups(daily: CounterIncrement): CounterIncrement[] {
+  const { day, month, source, owner, campaign } = daily.group;
+  const cohort = daily.collection === CONVERSION_COHORTS;
+  return [
+    {
+      collection: cohort ? CONVERSION_COHORTS_MONTHLY : CONVERSION_PERIODS_MONTHLY,
+      id: counterId([month, source, owner, campaign]),
+      group: { month, source, owner, campaign },
+      add: daily.add,
+    },
+    { collection: cohort ? CONVERSION_COHORTS_BY_SOURCE : CONVERSION_PERIODS_BY_SOURCE, id: counterId([day, source]), group: { day, month, source }, add: daily.add },
+    {
+      collection: cohort ? CONVERSION_COHORTS_BY_SOURCE_MONTHLY : CONVERSION_PERIODS_BY_SOURCE_MONTHLY,
+      id: counterId([month, source]),
+      group: { month, source },
+      add: daily.add,
+    },
+  ];
 }
 
 function counter(collection: string, day: string, doc: ConversionLeadDocument, add: Record<string, number>): CounterIncrement {

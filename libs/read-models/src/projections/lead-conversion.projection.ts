@@ -4,10 +4,16 @@ import { businessDay, hoursBetween, occurredAt } from './business-time';
 import { domainEventOf } from './domain-event';
 import { LEAD_EVENT_TYPES, leadIdOf } from './lead-events';
 import {
+  CONVERSION_BY_SOURCE_INDEXES,
+  CONVERSION_BY_SOURCE_MONTHLY_INDEXES,
   CONVERSION_COHORTS,
+  CONVERSION_COHORTS_BY_SOURCE,
+  CONVERSION_COHORTS_BY_SOURCE_MONTHLY,
   CONVERSION_COUNTER_INDEXES,
   CONVERSION_LEADS,
   CONVERSION_PERIODS,
+  CONVERSION_PERIODS_BY_SOURCE,
+  CONVERSION_PERIODS_BY_SOURCE_MONTHLY,
   CONVERSION_COHORTS_MONTHLY,
   CONVERSION_MONTHLY_INDEXES,
   CONVERSION_PERIODS_MONTHLY,
@@ -31,13 +37,17 @@ import { timeToConvertField } from './time-to-convert.histogram';
  */
 export const leadConversionProjection: Projection<ConversionLeadDocument> = {
   name: 'lead-conversion',
-  version: 2, // 2: the monthly rollups
+  version: 3, // 2: the monthly rollups; 3: the rollups by source
   collections: [
     { name: CONVERSION_LEADS, indexedFields: [] },
     { name: CONVERSION_COHORTS, indexedFields: CONVERSION_COUNTER_INDEXES },
     { name: CONVERSION_PERIODS, indexedFields: CONVERSION_COUNTER_INDEXES },
     { name: CONVERSION_COHORTS_MONTHLY, indexedFields: CONVERSION_MONTHLY_INDEXES },
     { name: CONVERSION_PERIODS_MONTHLY, indexedFields: CONVERSION_MONTHLY_INDEXES },
+    { name: CONVERSION_COHORTS_BY_SOURCE, indexedFields: CONVERSION_BY_SOURCE_INDEXES },
+    { name: CONVERSION_PERIODS_BY_SOURCE, indexedFields: CONVERSION_BY_SOURCE_INDEXES },
+    { name: CONVERSION_COHORTS_BY_SOURCE_MONTHLY, indexedFields: CONVERSION_BY_SOURCE_MONTHLY_INDEXES },
+    { name: CONVERSION_PERIODS_BY_SOURCE_MONTHLY, indexedFields: CONVERSION_BY_SOURCE_MONTHLY_INDEXES },
   ],
   eventTypes: LEAD_EVENT_TYPES,
   entityCollection: CONVERSION_LEADS,

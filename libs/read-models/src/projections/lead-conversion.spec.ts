@@ -1,5 +1,15 @@
 import { ConversionRatesAnswer, ConversionRatesParams, conversionRatesAnswer, conversionRatesQuery } from './conversion-rates.query';
-import { CONVERSION_COHORTS, CONVERSION_COHORTS_MONTHLY, CONVERSION_LEADS, CONVERSION_PERIODS, CONVERSION_PERIODS_MONTHLY } from './lead-conversion.counters';
+import {
+  CONVERSION_COHORTS,
+  CONVERSION_COHORTS_BY_SOURCE_MONTHLY,
+  CONVERSION_COHORTS_MONTHLY,
+  CONVERSION_LEADS,
+  CONVERSION_PERIODS,
+  CONVERSION_PERIODS_BY_SOURCE,
+  CONVERSION_PERIODS_BY_SOURCE_MONTHLY,
+  CONVERSION_SUM_FIELDS,
+} from './lead-conversion.counters';
+import { dayWindowFilters, eqFilter, runSumPlan } from './query-request';
 import { leadConversionProjection } from './lead-conversion.projection';
 import { EventLog } from './testing/event-log';
 import { InMemoryProjectionStore } from './testing/in-memory-projection-store';
@@ -50,8 +60,7 @@ function sixLeads(): EventLog {
 async function rates(log: EventLog, params: Partial<ConversionRatesParams>, batchSize = 100): Promise<ConversionRatesAnswer> {
   const full: ConversionRatesParams = { basis: 'cohort', groupBy: [], ...params };
   const store = new InMemoryProjectionStore([leadConversionProjection]).run(log.events, batchSize);
-  const q = conversionRatesQuery(full);
-  return conversionRatesAnswer(await store.sum(q.collection, q.query), full);
+  return conversionRatesAnswer(await runSumPlan(store, conversionRatesQuery(full)), full);
 }
 
 const JAN = { from: '2025-01-01', to: '2025-01-31' };
@@ -269,38 +278,63 @@ describe('lead conversion: cohort and period', () => {
     expect(one).toEqual(all);
   });
 
-  it('builds the sum query on the basis\'s collection, with the window on the day and cohortMonth read from month', () => {
-    expect(conversionRatesQuery({ basis: 'period', from: '2025-01-03', to: '2025-01-31', groupBy: ['cohortMonth', 'owner'], campaign: 'Spring' })).toMatchObject({
-      collection: CONVERSION_PERIODS,
-      query: {
-        filters: [
-          { field: 'day', op: 'gte', value: '2025-01-03' },
-          { field: 'day', op: 'lte', value: '2025-01-31' },
-          { field: 'campaign', op: 'eq', value: 'Spring' },
-        ],
-        groupBy: ['month', 'owner'],
+  it('reads the coarsest counters that have what is asked: by source only, unless owner or campaign is', () => {
+    const plan = conversionRatesQuery({ basis: 'period', from: '2025-01-03', to: '2025-01-31', groupBy: ['cohortMonth', 'owner'], campaign: 'Spring' });
+    expect(plan.parts).toEqual([
+      {
+        collection: CONVERSION_PERIODS,
+        query: {
+          filters: [
+            { field: 'day', op: 'gte', value: '2025-01-03' },
+            { field: 'day', op: 'lte', value: '2025-01-31' },
+            { field: 'campaign', op: 'eq', value: 'Spring' },
+          ],
+          groupBy: ['month', 'owner'],
+          sum: CONVERSION_SUM_FIELDS,
+        },
       },
-    });
-    expect(conversionRatesQuery({ basis: 'cohort', from: '2025-02-01', to: '2025-02-27', groupBy: [] }).collection).toBe(CONVERSION_COHORTS);
+    ]);
+    const bySource = conversionRatesQuery({ basis: 'period', from: '2025-01-03', to: '2025-03-31', groupBy: ['cohortMonth', 'source'] });
+    expect(bySource.parts.map((p) => [p.collection, p.query.filters])).toEqual([
+      [CONVERSION_PERIODS_BY_SOURCE_MONTHLY, [{ field: 'month', op: 'gte', value: '2025-02' }, { field: 'month', op: 'lte', value: '2025-03' }]],
+      [CONVERSION_PERIODS_BY_SOURCE, [{ field: 'day', op: 'gte', value: '2025-01-03' }, { field: 'day', op: 'lte', value: '2025-01-31' }]],
+    ]);
+    expect(conversionRatesQuery({ basis: 'cohort', groupBy: [] }).parts.map((p) => [p.collection, p.query.filters])).toEqual([[CONVERSION_COHORTS_BY_SOURCE_MONTHLY, []]]);
+    expect(conversionRatesQuery({ basis: 'cohort', to: '2024-02-29', owner: 'alice', groupBy: [] }).parts.map((p) => p.collection)).toEqual([CONVERSION_COHORTS_MONTHLY]); // leap day
   });
 
-  it('gives the same answer from the daily counters as from the monthly rollups, on both bases', async () => {
+  it('answers exactly what the daily counters say, for any window, grouping and filter (whole months, edges, tiers)', async () => {
+    // Leads on both sides of every month boundary of Q1, over two sources, owners and campaigns.
+    const log = sixLeads();
+    const store = new InMemoryProjectionStore([leadConversionProjection]).run(log.events, 100);
+    const days = ['2024-12-31', '2025-01-01', '2025-01-10', '2025-01-15', '2025-01-31', '2025-02-01', '2025-02-03', '2025-02-12', '2025-02-28', '2025-03-01', '2025-03-05', '2025-03-31', '2025-04-01'];
+    const groupings: ConversionRatesParams['groupBy'][] = [[], ['source'], ['cohortMonth'], ['source', 'cohortMonth'], ['owner'], ['campaign', 'cohortMonth']];
+    const filters: Partial<ConversionRatesParams>[] = [{}, { source: 'Referral' }, { owner: 'alice' }, { campaign: 'Spring' }];
+    let checked = 0;
     for (const basis of ['cohort', 'period'] as const) {
-      const monthly = await rates(sixLeads(), { basis, ...Q1, groupBy: ['source', 'cohortMonth'] });
-      // One more day at the start (with nothing in it) makes the window not whole months: the daily counters answer.
-      const daily = await rates(sixLeads(), { basis, from: '2024-12-31', to: Q1.to, groupBy: ['source', 'cohortMonth'] });
-      expect(daily.groups).toEqual(monthly.groups);
-      expect(daily.total).toEqual(monthly.total);
-      expect(monthly.total.counts.created).toBeGreaterThan(0);
+      for (const from of [undefined, ...days]) {
+        for (const to of [undefined, ...days]) {
+          if (from !== undefined && to !== undefined && from > to) continue;
+          const groupBy = groupings[checked % groupings.length]!;
+          const filter = filters[Math.floor(checked / groupings.length) % filters.length]!;
+          const params: ConversionRatesParams = { basis, from, to, groupBy, ...filter };
+          const answer = conversionRatesAnswer(await runSumPlan(store, conversionRatesQuery(params)), params);
+          // The reference: the full daily counters of the basis, day by day.
+          const fields = groupBy.map((g) => (g === 'cohortMonth' ? 'month' : g));
+          const daily = await store.sum(basis === 'cohort' ? CONVERSION_COHORTS : CONVERSION_PERIODS, {
+            filters: [...dayWindowFilters('day', from, to), ...eqFilter('source', params.source), ...eqFilter('owner', params.owner), ...eqFilter('campaign', params.campaign)],
+            groupBy: fields,
+            sum: CONVERSION_SUM_FIELDS,
+          });
+          expect({ params, groups: answer.groups, total: answer.total }).toEqual({ params, ...pick(conversionRatesAnswer(daily, params)) });
+          checked++;
+        }
+      }
     }
-  });
-
-  it('reads the monthly rollups for a window of whole months, or none (the answers above go through both paths)', () => {
-    expect(conversionRatesQuery({ basis: 'period', from: '2025-01-01', to: '2025-02-28', groupBy: ['cohortMonth'] })).toMatchObject({
-      collection: CONVERSION_PERIODS_MONTHLY,
-      query: { filters: [{ field: 'month', op: 'gte', value: '2025-01' }, { field: 'month', op: 'lte', value: '2025-02' }], groupBy: ['month'] },
-    });
-    expect(conversionRatesQuery({ basis: 'cohort', groupBy: [] }).collection).toBe(CONVERSION_COHORTS_MONTHLY);
-    expect(conversionRatesQuery({ basis: 'cohort', to: '2024-02-29', groupBy: [] }).collection).toBe(CONVERSION_COHORTS_MONTHLY); // leap day
+    expect(checked).toBeGreaterThan(150);
   });
 });
+
+function pick(answer: ConversionRatesAnswer) {
+  return { groups: answer.groups, total: answer.total };
+}

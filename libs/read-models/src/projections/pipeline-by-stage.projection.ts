@@ -2,6 +2,7 @@ import { StageSnapshot, expectedRevenue } from '@pipeline-ledger/domain';
 import { StoredEvent } from '@pipeline-ledger/event-store';
 import { CounterIncrement } from '../read-model-store.port';
 import { Projection } from '../projection';
+import { monthOf } from './business-time';
 import { counterId, diffIncrements } from './counter-increments';
 import { domainEventOf } from './domain-event';
 import { OPPORTUNITY_EVENT_TYPES, OpportunityStatus, opportunityIdOf, statusOf } from './opportunity-events';
@@ -11,6 +12,13 @@ export const PIPELINE_BUCKETS = 'pipeline_buckets';
 /** Rollups of the buckets for the questions without a close-date window: a few rows, however many days and deals. */
 export const PIPELINE_TOTALS = 'pipeline_totals';
 export const PIPELINE_OWNER_TOTALS = 'pipeline_owner_totals';
+/**
+ * Rollups for a close-date window: its whole months from the monthly ones, the days of its partial first and last
+ * months from the daily ones (without an owner) or from the buckets (for one owner).
+ */
+export const PIPELINE_DAY_TOTALS = 'pipeline_day_totals';
+export const PIPELINE_MONTH_TOTALS = 'pipeline_month_totals';
+export const PIPELINE_OWNER_MONTH_TOTALS = 'pipeline_owner_month_totals';
 
 /**
  * Where one opportunity is counted in the pipeline: exactly the fields that pick its bucket and what it adds.
@@ -52,12 +60,15 @@ export const PIPELINE_SUM_FIELDS = ['count', 'amount', 'weightedAmount'] as cons
 
 export const pipelineByStageProjection: Projection<PipelineOpportunityDocument> = {
   name: 'pipeline-by-stage',
-  version: 2, // 2: the rollups pipeline_totals and pipeline_owner_totals
+  version: 3, // 2: the rollups pipeline_totals and pipeline_owner_totals; 3: the daily and monthly rollups
   collections: [
     { name: PIPELINE_OPPORTUNITIES, indexedFields: [] },
     { name: PIPELINE_BUCKETS, indexedFields: ['stage', 'status', 'currency', 'owner', 'closeDate'] },
     { name: PIPELINE_TOTALS, indexedFields: [] },
     { name: PIPELINE_OWNER_TOTALS, indexedFields: ['owner'] },
+    { name: PIPELINE_DAY_TOTALS, indexedFields: ['closeDate'] },
+    { name: PIPELINE_MONTH_TOTALS, indexedFields: ['closeMonth'] },
+    { name: PIPELINE_OWNER_MONTH_TOTALS, indexedFields: ['owner', 'closeMonth'] },
   ],
   eventTypes: OPPORTUNITY_EVENT_TYPES,
   entityCollection: PIPELINE_OPPORTUNITIES,
@@ -104,7 +115,7 @@ function stageOf(snapshot: StageSnapshot): Pick<PipelineOpportunityDocument, 'st
   return { stage: snapshot.stage, status: statusOf(snapshot), probability: snapshot.probability };
 }
 
-/** The bucket an opportunity adds to, and the two rollups of that bucket, with what it adds to each. */
+/** The bucket an opportunity adds to, and the rollups of that bucket, with what it adds to each. */
 function contribution(doc: PipelineOpportunityDocument | null): CounterIncrement[] {
   if (!doc) return [];
   const priced = doc.amount !== null && doc.currency !== null;
@@ -115,9 +126,18 @@ function contribution(doc: PipelineOpportunityDocument | null): CounterIncrement
     weightedAmount: priced ? (expectedRevenue(doc.amount, doc.probability) as number) : 0,
   };
   const { stage, status, owner, closeDate } = doc;
+  const closeMonth = monthOf(closeDate);
   return [
     { collection: PIPELINE_BUCKETS, id: counterId([stage, status, currency, owner, closeDate]), group: { stage, status, currency, owner, closeDate }, add },
     { collection: PIPELINE_OWNER_TOTALS, id: counterId([stage, status, currency, owner]), group: { stage, status, currency, owner }, add },
     { collection: PIPELINE_TOTALS, id: counterId([stage, status, currency]), group: { stage, status, currency }, add },
+    { collection: PIPELINE_DAY_TOTALS, id: counterId([stage, status, currency, closeDate]), group: { stage, status, currency, closeDate }, add },
+    { collection: PIPELINE_MONTH_TOTALS, id: counterId([stage, status, currency, closeMonth]), group: { stage, status, currency, closeMonth }, add },
+    {
+      collection: PIPELINE_OWNER_MONTH_TOTALS,
+      id: counterId([stage, status, currency, owner, closeMonth]),
+      group: { stage, status, currency, owner, closeMonth },
+      add,
+    },
   ];
 }

@@ -1,8 +1,16 @@
 import type { StageDefinition } from '@pipeline-ledger/domain';
 import { SumRow } from '../read-model-store.port';
 import { PipelineTotals, pipelineTotals } from './money-totals';
-import { PIPELINE_BUCKETS, PIPELINE_OWNER_TOTALS, PIPELINE_SUM_FIELDS, PIPELINE_TOTALS } from './pipeline-by-stage.projection';
-import { SumRequest, dayWindowFilters, eqFilter } from './query-request';
+import {
+  PIPELINE_BUCKETS,
+  PIPELINE_DAY_TOTALS,
+  PIPELINE_MONTH_TOTALS,
+  PIPELINE_OWNER_MONTH_TOTALS,
+  PIPELINE_OWNER_TOTALS,
+  PIPELINE_SUM_FIELDS,
+  PIPELINE_TOTALS,
+} from './pipeline-by-stage.projection';
+import { SumPlan, SumRequest, dayWindowFilters, eqFilter, sliceWindow } from './query-request';
 
 /** Pipeline value by stage, optionally for one owner and a window of close dates (inclusive, YYYY-MM-DD). */
 export interface PipelineParams {
@@ -32,23 +40,34 @@ export interface PipelineAnswer {
 
 export type CatalogueStage = Pick<StageDefinition, 'name' | 'isClosed' | 'isWon'>;
 
+const GROUP_BY = ['stage', 'status', 'currency'];
+
 /**
- * The sum over pipeline buckets: one row per stage x status x currency, whatever the number of opportunities.
- * The buckets are per close day and owner, so a query with a close-date window reads rows that grow with days and
- * owners (never with deals); without one, the rollups answer from a few rows.
+ * The sums that answer: rows per stage x status x currency, however many opportunities, from rollups chosen so
+ * that the rows read do not grow with the number of deals, nor with the length of a close-date window.
+ * - No window: one rollup (pipeline_totals, or pipeline_owner_totals for one owner): a few rows.
+ * - A window: its whole months from the monthly rollup (with or without owner), and the days of a partial first or
+ *   last month from the daily rollup (without owner) or the buckets (for one owner): at most two months of days.
  */
-export function pipelineQuery(params: PipelineParams): SumRequest {
-  // Without a close-date window a rollup answers: rows per stage x status x currency (x owner), not per day.
-  const windowed = params.closeFrom !== undefined || params.closeTo !== undefined;
-  const collection = windowed ? PIPELINE_BUCKETS : params.owner !== undefined ? PIPELINE_OWNER_TOTALS : PIPELINE_TOTALS;
-  return {
+export function pipelineQuery(params: PipelineParams): SumPlan {
+  const owner = eqFilter('owner', params.owner);
+  const part = (collection: string, filters: SumRequest['query']['filters']): SumRequest => ({
     collection,
-    query: {
-      filters: [...eqFilter('owner', params.owner), ...dayWindowFilters('closeDate', params.closeFrom, params.closeTo)],
-      groupBy: ['stage', 'status', 'currency'],
-      sum: PIPELINE_SUM_FIELDS,
-    },
-  };
+    query: { filters: [...owner, ...(filters ?? [])], groupBy: GROUP_BY, sum: PIPELINE_SUM_FIELDS },
+  });
+  const plan = (parts: SumRequest[]): SumPlan => ({ parts, groupBy: GROUP_BY, sum: PIPELINE_SUM_FIELDS });
+  if (params.closeFrom === undefined && params.closeTo === undefined) {
+    return plan([part(params.owner !== undefined ? PIPELINE_OWNER_TOTALS : PIPELINE_TOTALS, [])]);
+  }
+  const slices = sliceWindow(params.closeFrom, params.closeTo);
+  const parts: SumRequest[] = [];
+  if (slices.months) {
+    parts.push(part(params.owner !== undefined ? PIPELINE_OWNER_MONTH_TOTALS : PIPELINE_MONTH_TOTALS, dayWindowFilters('closeMonth', slices.months.from, slices.months.to)));
+  }
+  for (const days of slices.days) {
+    parts.push(part(params.owner !== undefined ? PIPELINE_BUCKETS : PIPELINE_DAY_TOTALS, dayWindowFilters('closeDate', days.from, days.to)));
+  }
+  return plan(parts);
 }
 
 /**

@@ -1,5 +1,15 @@
 import { DEFAULT_STAGE_CATALOGUE } from '@pipeline-ledger/domain';
-import { PIPELINE_BUCKETS, PIPELINE_OWNER_TOTALS, PIPELINE_TOTALS, pipelineByStageProjection } from './pipeline-by-stage.projection';
+import {
+  PIPELINE_BUCKETS,
+  PIPELINE_DAY_TOTALS,
+  PIPELINE_MONTH_TOTALS,
+  PIPELINE_OWNER_MONTH_TOTALS,
+  PIPELINE_OWNER_TOTALS,
+  PIPELINE_SUM_FIELDS,
+  PIPELINE_TOTALS,
+  pipelineByStageProjection,
+} from './pipeline-by-stage.projection';
+import { dayWindowFilters, eqFilter, runSumPlan } from './query-request';
 import { PipelineAnswer, PipelineParams, PipelineStageLine, pipelineAnswer, pipelineQuery } from './pipeline-by-stage.query';
 import { EventLog } from './testing/event-log';
 import { InMemoryProjectionStore } from './testing/in-memory-projection-store';
@@ -17,8 +27,7 @@ const STAGES = DEFAULT_STAGE_CATALOGUE.stages;
 
 async function pipeline(log: EventLog, params: PipelineParams = {}, batchSize = 100): Promise<PipelineAnswer> {
   const store = new InMemoryProjectionStore([pipelineByStageProjection]).run(log.events, batchSize);
-  const q = pipelineQuery(params);
-  return pipelineAnswer(await store.sum(q.collection, q.query), params, STAGES);
+  return pipelineAnswer(await runSumPlan(store, pipelineQuery(params)), params, STAGES);
 }
 
 function line(answer: PipelineAnswer, stage: string): PipelineStageLine {
@@ -185,19 +194,65 @@ describe('pipeline by stage', () => {
     ]);
   });
 
-  it('builds the sum query: filters on owner and close dates, groups by stage, status and currency', () => {
-    expect(pipelineQuery({ owner: 'alice', closeFrom: '2025-01-01', closeTo: '2025-03-31' })).toEqual({
-      collection: PIPELINE_BUCKETS,
-      query: {
-        filters: [
+  it('reads a close-date window as whole months from the monthly rollups and its partial months from daily counters', () => {
+    const where = (params: PipelineParams) => pipelineQuery(params).parts.map((p) => [p.collection, p.query.filters]);
+    expect(where({ owner: 'alice', closeFrom: '2025-01-01', closeTo: '2025-03-31' })).toEqual([
+      [
+        PIPELINE_OWNER_MONTH_TOTALS,
+        [
           { field: 'owner', op: 'eq', value: 'alice' },
-          { field: 'closeDate', op: 'gte', value: '2025-01-01' },
-          { field: 'closeDate', op: 'lte', value: '2025-03-31' },
+          { field: 'closeMonth', op: 'gte', value: '2025-01' },
+          { field: 'closeMonth', op: 'lte', value: '2025-03' },
         ],
-        groupBy: ['stage', 'status', 'currency'],
-        sum: ['count', 'amount', 'weightedAmount'],
-      },
+      ],
+    ]);
+    expect(where({ closeFrom: '2025-01-15', closeTo: '2025-03-10' })).toEqual([
+      [PIPELINE_MONTH_TOTALS, [{ field: 'closeMonth', op: 'gte', value: '2025-02' }, { field: 'closeMonth', op: 'lte', value: '2025-02' }]],
+      [PIPELINE_DAY_TOTALS, [{ field: 'closeDate', op: 'gte', value: '2025-01-15' }, { field: 'closeDate', op: 'lte', value: '2025-01-31' }]],
+      [PIPELINE_DAY_TOTALS, [{ field: 'closeDate', op: 'gte', value: '2025-03-01' }, { field: 'closeDate', op: 'lte', value: '2025-03-10' }]],
+    ]);
+    expect(where({ owner: 'bob', closeFrom: '2025-01-15', closeTo: '2025-01-20' })).toEqual([
+      [
+        PIPELINE_BUCKETS,
+        [
+          { field: 'owner', op: 'eq', value: 'bob' },
+          { field: 'closeDate', op: 'gte', value: '2025-01-15' },
+          { field: 'closeDate', op: 'lte', value: '2025-01-20' },
+        ],
+      ],
+    ]);
+    expect(pipelineQuery({}).parts[0]?.query).toEqual({ filters: [], groupBy: ['stage', 'status', 'currency'], sum: ['count', 'amount', 'weightedAmount'] });
+  });
+
+  it('answers exactly what the buckets say, for any close-date window and owner', async () => {
+    const log = new EventLog();
+    const closeDates = ['2025-01-31', '2025-02-01', '2025-02-14', '2025-02-28', '2025-03-01', '2025-03-31', '2025-04-15'];
+    closeDates.forEach((closeDate, i) => {
+      const id = `O${i}`;
+      log.add(opportunityCreated(id, '2025-01-02T09:00:00Z', { owner: i % 2 ? 'alice' : 'bob', amount: 1_000 * (i + 1), closeDate }));
+      if (i % 3 === 0) log.add(stageChanged(id, '2025-01-03T09:00:00Z', 'Prospecting', 'Closed Won'));
+      if (i % 3 === 1) log.add(closeDateChanged(id, '2025-01-04T09:00:00Z', closeDates[(i + 3) % closeDates.length]!, closeDate));
     });
+    const store = new InMemoryProjectionStore([pipelineByStageProjection]).run(log.events);
+    const bounds = [undefined, '2025-01-01', '2025-01-31', '2025-02-01', '2025-02-10', '2025-02-28', '2025-03-01', '2025-03-31', '2025-04-30'];
+    let checked = 0;
+    for (const owner of [undefined, 'alice']) {
+      for (const closeFrom of bounds) {
+        for (const closeTo of bounds) {
+          if (closeFrom !== undefined && closeTo !== undefined && closeFrom > closeTo) continue;
+          const params: PipelineParams = { owner, closeFrom, closeTo };
+          const rows = await runSumPlan(store, pipelineQuery(params));
+          const reference = await store.sum(PIPELINE_BUCKETS, {
+            filters: [...eqFilter('owner', owner), ...dayWindowFilters('closeDate', closeFrom, closeTo)],
+            groupBy: ['stage', 'status', 'currency'],
+            sum: PIPELINE_SUM_FIELDS,
+          });
+          expect({ params, answer: pipelineAnswer(rows, params, STAGES) }).toEqual({ params, answer: pipelineAnswer(reference, params, STAGES) });
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(80);
   });
 
   it('keeps one bucket per stage x currency x owner x close day, however many opportunities', async () => {
@@ -207,18 +262,18 @@ describe('pipeline by stage', () => {
     expect(store.documents(PIPELINE_BUCKETS)).toHaveLength(2);
     // Without a close-date window the rollup answers from one row; with one, the two buckets are added up.
     const q = pipelineQuery({});
-    expect(q.collection).toBe(PIPELINE_TOTALS);
-    expect(await store.sum(q.collection, q.query)).toEqual([
+    expect(q.parts.map((p) => p.collection)).toEqual([PIPELINE_TOTALS]);
+    expect(await runSumPlan(store, q)).toEqual([
       { stage: 'Prospecting', status: 'open', currency: 'USD', count: 300, amount: 300_000, weightedAmount: 30_000, documents: 1 },
     ]);
-    const windowed = pipelineQuery({ closeFrom: '2025-01-01' });
-    expect(windowed.collection).toBe(PIPELINE_BUCKETS);
-    expect(await store.sum(windowed.collection, windowed.query)).toEqual([
-      { stage: 'Prospecting', status: 'open', currency: 'USD', count: 300, amount: 300_000, weightedAmount: 30_000, documents: 2 },
+    const windowed = pipelineQuery({ closeFrom: '2025-01-02' });
+    expect(windowed.parts.map((p) => p.collection)).toEqual([PIPELINE_MONTH_TOTALS, PIPELINE_DAY_TOTALS]);
+    expect(await runSumPlan(store, windowed)).toEqual([
+      { stage: 'Prospecting', status: 'open', currency: 'USD', count: 300, amount: 300_000, weightedAmount: 30_000, documents: 1 },
     ]);
     const alice = pipelineQuery({ owner: 'alice' });
-    expect(alice.collection).toBe(PIPELINE_OWNER_TOTALS);
-    expect(await store.sum(alice.collection, alice.query)).toEqual([
+    expect(alice.parts.map((p) => p.collection)).toEqual([PIPELINE_OWNER_TOTALS]);
+    expect(await runSumPlan(store, alice)).toEqual([
       { stage: 'Prospecting', status: 'open', currency: 'USD', count: 150, amount: 150_000, weightedAmount: 15_000, documents: 1 },
     ]);
   });
@@ -240,9 +295,8 @@ describe('pipeline by stage', () => {
   it('shows a stage the catalogue no longer has after the catalogue stages, so no value goes missing', async () => {
     const log = new EventLog().add(opportunityCreated('O1', '2025-03-01T09:00:00Z'));
     const store = new InMemoryProjectionStore([pipelineByStageProjection]).run(log.events);
-    const q = pipelineQuery({});
     const renamed = STAGES.map((s) => (s.name === 'Prospecting' ? { ...s, name: 'Discovery' } : s));
-    const answer = pipelineAnswer(await store.sum(q.collection, q.query), {}, renamed);
+    const answer = pipelineAnswer(await runSumPlan(store, pipelineQuery({})), {}, renamed);
     expect(answer.stages[0]).toMatchObject({ stage: 'Discovery', count: 0 });
     expect(answer.stages[answer.stages.length - 1]).toMatchObject({ stage: 'Prospecting', inCatalogue: false, isClosed: false, count: 1 });
     expect(answer.open.count).toBe(1);

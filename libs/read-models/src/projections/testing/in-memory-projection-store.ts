@@ -46,6 +46,10 @@ export class InMemoryProjectionStore {
     return { documents: sorted.slice(offset, offset + query.limit).map((d) => ({ ...d })), total: matching.length };
   }
 
+  async sumEach(requests: ReadonlyArray<{ collection: string; query: SumQuery }>): Promise<SumRow[][]> {
+    return Promise.all(requests.map((r) => this.sum(r.collection, r.query)));
+  }
+
   async sum(collection: string, query: SumQuery): Promise<SumRow[]> {
     const groups = new Map<string, SumRow>();
     for (const doc of this.documents(collection)) {
