@@ -23,8 +23,12 @@ export interface ReadModelDocument {
 export interface CollectionDefinition {
   /** Logical name, unique across projections, e.g. "pipeline_buckets". Lowercase letters, digits, underscores. */
   name: string;
-  /** Top-level fields that queries filter or sort on: the adapter indexes each. */
-  indexedFields: readonly string[];
+  /**
+   * What queries filter or sort on: the adapter indexes each entry. A field name (top-level) gets an index of its
+   * own; a list of field names gets one compound index, in that order (an equality on the first and a range on the
+   * second, say owner and close date, then read only the matching entries).
+   */
+  indexedFields: ReadonlyArray<string | readonly string[]>;
 }
 
 export interface ProjectionDefinition {

@@ -110,15 +110,19 @@ export function createCollectionTable(db: Database.Database, table: string): voi
   db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, doc BLOB NOT NULL)`);
 }
 
+/** An entry of CollectionDefinition.indexedFields: one field, or the fields of a compound index in order. */
+export type IndexedFields = string | readonly string[];
+
 /**
- * One expression index per indexed field, named "<table>.<field>": no table name has a dot, so no index name can
- * collide with a table's or another collection's. SQLite compares names case-insensitively, hence
- * checkIndexedFields() refusing two fields that differ only by case.
+ * One expression index per entry, named "<table>.<field>" (or "<table>.<a>+<b>" for a compound one): no table name
+ * has a dot, so no index name can collide with a table's or another collection's. SQLite compares names
+ * case-insensitively, hence checkIndexedFields() refusing two entries that differ only by case.
  */
-export function createCollectionIndexes(db: Database.Database, table: string, fields: readonly string[]): void {
-  for (const field of fields) {
-    if (field === 'id') continue; // the primary key already is one
-    db.exec(`CREATE INDEX IF NOT EXISTS "${table}.${field}" ON ${table} (${fieldSql(field)})`);
+export function createCollectionIndexes(db: Database.Database, table: string, entries: readonly IndexedFields[]): void {
+  for (const entry of entries) {
+    const fields = typeof entry === 'string' ? [entry] : entry;
+    if (fields.length === 1 && fields[0] === 'id') continue; // the primary key already is one
+    db.exec(`CREATE INDEX IF NOT EXISTS "${table}.${fields.join('+')}" ON ${table} (${fields.map(fieldSql).join(', ')})`);
   }
 }
 
@@ -126,16 +130,19 @@ export function dropCollectionTable(db: Database.Database, table: string): void 
   db.exec(`DROP TABLE IF EXISTS ${table}`); // drops its indexes with it
 }
 
-export function checkIndexedFields(collection: string, fields: readonly string[]): string[] {
-  if (!Array.isArray(fields)) throw new Error(`collection ${collection}: indexedFields must be an array`);
+export function checkIndexedFields(collection: string, entries: readonly IndexedFields[]): IndexedFields[] {
+  if (!Array.isArray(entries)) throw new Error(`collection ${collection}: indexedFields must be an array`);
   const seen = new Set<string>();
-  for (const field of fields) {
-    assertFieldName(field);
-    const folded = field.toLowerCase();
-    if (seen.has(folded)) throw new Error(`collection ${collection}: indexed field ${field} given twice (names are compared case-insensitively)`);
+  return entries.map((entry) => {
+    const fields = typeof entry === 'string' ? [entry] : entry;
+    if (!Array.isArray(fields) || fields.length === 0) throw new Error(`collection ${collection}: a compound index needs a non-empty list of fields`);
+    fields.forEach((field) => assertFieldName(field));
+    if (new Set(fields.map((f) => f.toLowerCase())).size !== fields.length) throw new Error(`collection ${collection}: index ${fields.join('+')} names a field twice`);
+    const folded = fields.join('+').toLowerCase();
+    if (seen.has(folded)) throw new Error(`collection ${collection}: indexed field ${fields.join('+')} given twice (names are compared case-insensitively)`);
     seen.add(folded);
-  }
-  return [...fields];
+    return typeof entry === 'string' ? entry : [...fields];
+  });
 }
 
 /** A projections row as read with safeIntegers on: every INTEGER column is a bigint. */

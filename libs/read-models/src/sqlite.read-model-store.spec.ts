@@ -106,6 +106,25 @@ describe('SqliteReadModelStore (SQLite specifics)', () => {
     expect(await store.find('leads', { limit: 1 })).toEqual({ documents: [], total: 0 });
   });
 
+  it('builds compound indexes, and answers an equality on the first field with a range on the second from one', async () => {
+    const store = open();
+    const compound: ProjectionDefinition = { name: 'buckets', version: 1, collections: [{ name: 'buckets', indexedFields: [['owner', 'closeDate'], 'closeDate'] }] };
+    await store.prepare(compound);
+    const documents = Array.from({ length: 3000 }, (_, i) => ({ id: `b${i}`, owner: `owner-${i % 30}`, closeDate: `2026-0${(i % 9) + 1}-${String((i % 28) + 1).padStart(2, '0')}`, n: 1 }));
+    await store.writeBatch({ projection: 'buckets', generation: 1, upserts: documents.map((document) => ({ collection: 'buckets', document })), deletes: [], increments: [], checkpoint: 1n });
+    const filters: Filter[] = [
+      { field: 'owner', op: 'eq', value: 'owner-7' },
+      { field: 'closeDate', op: 'gte', value: '2026-03-01' },
+      { field: 'closeDate', op: 'lte', value: '2026-05-31' },
+    ];
+    expect(store.explainFind('buckets', { limit: 10, filters }).join(' | ')).toMatch(/USING INDEX "?rm_buckets_g1\.owner\+closeDate/);
+    const expected = documents.filter((d) => d.owner === 'owner-7' && d.closeDate >= '2026-03-01' && d.closeDate <= '2026-05-31').length;
+    expect(expected).toBeGreaterThan(0);
+    expect((await store.find('buckets', { limit: 1, filters })).total).toBe(expected);
+    await expect(store.prepare({ ...compound, name: 'b2', collections: [{ name: 'b2', indexedFields: [['owner', 'Owner']] }] })).rejects.toThrow(/twice/);
+    await expect(store.prepare({ ...compound, name: 'b3', collections: [{ name: 'b3', indexedFields: [[]] }] })).rejects.toThrow(/non-empty/);
+  });
+
   it('binds filter values, never splicing them into the SQL', async () => {
     const store = open();
     await store.prepare(def);

@@ -17,6 +17,7 @@ import { SqliteDocumentTables } from './sqlite-document-tables';
 import { findSql, sumSql } from './sqlite-read-model-query';
 import {
   CollectionRow,
+  IndexedFields,
   MetaStatements,
   ProjectionRow,
   assertCollectionName,
@@ -132,7 +133,7 @@ export class SqliteReadModelStore implements ReadModelStore {
         throw new Error(`cannot activate generation ${generation} of projection ${projection}: the rebuilding generation is ${state.rebuilding?.generation ?? 'none'}`);
       }
       for (const row of this.meta.collections.all(projection, generation)) {
-        createCollectionIndexes(this.db, collectionTable(row.collection, generation), JSON.parse(row.indexed_fields) as string[]);
+        createCollectionIndexes(this.db, collectionTable(row.collection, generation), JSON.parse(row.indexed_fields) as IndexedFields[]);
       }
       this.meta.markIndexed.run(projection, generation);
       this.dropGeneration(projection, state.active.generation);
@@ -298,7 +299,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     for (const row of this.meta.collections.all(name, generation.generation)) {
       const table = collectionTable(row.collection, generation.generation);
       createCollectionTable(this.db, table);
-      if (withIndexes) createCollectionIndexes(this.db, table, JSON.parse(row.indexed_fields) as string[]);
+      if (withIndexes) createCollectionIndexes(this.db, table, JSON.parse(row.indexed_fields) as IndexedFields[]);
     }
     if (withIndexes) this.meta.markIndexed.run(name, generation.generation);
   }

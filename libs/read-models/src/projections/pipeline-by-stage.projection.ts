@@ -63,12 +63,13 @@ export const pipelineByStageProjection: Projection<PipelineOpportunityDocument> 
   version: 3, // 2: the rollups pipeline_totals and pipeline_owner_totals; 3: the daily and monthly rollups
   collections: [
     { name: PIPELINE_OPPORTUNITIES, indexedFields: [] },
-    { name: PIPELINE_BUCKETS, indexedFields: ['stage', 'status', 'currency', 'owner', 'closeDate'] },
+    // One owner's close-date window: the edge days of a windowed query for one owner.
+    { name: PIPELINE_BUCKETS, indexedFields: ['stage', 'status', 'currency', ['owner', 'closeDate'], 'closeDate'] },
     { name: PIPELINE_TOTALS, indexedFields: [] },
     { name: PIPELINE_OWNER_TOTALS, indexedFields: ['owner'] },
     { name: PIPELINE_DAY_TOTALS, indexedFields: ['closeDate'] },
     { name: PIPELINE_MONTH_TOTALS, indexedFields: ['closeMonth'] },
-    { name: PIPELINE_OWNER_MONTH_TOTALS, indexedFields: ['owner', 'closeMonth'] },
+    { name: PIPELINE_OWNER_MONTH_TOTALS, indexedFields: [['owner', 'closeMonth'], 'closeMonth'] },
   ],
   eventTypes: OPPORTUNITY_EVENT_TYPES,
   entityCollection: PIPELINE_OPPORTUNITIES,

@@ -137,7 +137,7 @@ describe('ProjectorRunner', () => {
     // 30 streams, interleaved: with room for 3 documents and a write every 5 changed ones, most events find their
     // stream's document forgotten and must read it back from the store; a lost or stale one would miscount.
     for (let round = 0; round < 4; round++) for (let s = 0; s < 30; s++) await appendPings(`s-${(s * 7 + round) % 30}`, 1 + ((s + round) % 2), round % 2 ? 'Pong' : 'Ping');
-    const runner = await start([tallyProjection('tally')], { rebuildBatchSize: 4, rebuildFlushDocuments: 5, rebuildCacheDocuments: 3 });
+    const runner = await start([tallyProjection('tally')], { rebuildBatchSize: 4, rebuildFlushWrites: 5, rebuildCacheDocuments: 3 });
     await eventually(async () => expect((await runner.status())[0].lag).toBe('0'));
     const streams = async () => (await store.find('tally_streams', { limit: 100, sort: [{ field: 'id', direction: 'asc' }] })).documents;
     const live = { streams: await streams(), types: await typeCounts('tally_types') };

@@ -16,11 +16,12 @@ export interface ProjectorOptions {
   /** Events read from the store per page during a rebuild. Default 5000. */
   rebuildBatchSize?: number;
   /**
-   * Changed entity documents (all projections together) a rebuild holds in memory before it writes them, one
-   * transaction per projection. Default 50,000: a lead's or an opportunity's events are mostly a few thousand apart,
-   * so most documents are written once or twice per rebuild rather than once per event, and memory stays bounded.
+   * Changed entity documents and counters (all projections together) a rebuild holds in memory before it writes
+   * them, one transaction per projection. Default 100,000: a lead's or an opportunity's events are mostly a few
+   * thousand apart, so most documents and counters are written once or twice per rebuild rather than once per
+   * event, and memory stays bounded.
    */
-  rebuildFlushDocuments?: number;
+  rebuildFlushWrites?: number;
   /** Entity documents per projection a rebuild keeps in memory after a write (least recently used go). Default 10,000. */
   rebuildCacheDocuments?: number;
   /** false: never follow the store live (a one-off rebuild from the CLI). Default true. */
@@ -215,7 +216,7 @@ export class ProjectorRunner {
     const names = projections.map((p) => p.name);
     const head = await this.events.headPosition();
     const pageSize = this.options.rebuildBatchSize ?? 5000;
-    const flushDocuments = this.options.rebuildFlushDocuments ?? 50_000;
+    const flushWrites = this.options.rebuildFlushWrites ?? 100_000;
     const buffers = tracks.map(
       (track) => new TrackBuffer(track, this.store, { startsEmpty: true, cacheDocuments: this.options.rebuildCacheDocuments ?? 10_000 }),
     );
@@ -228,7 +229,7 @@ export class ProjectorRunner {
         for (const buffer of buffers) await buffer.apply(page);
         after = page[page.length - 1].position;
         count += page.length;
-        if (buffers.reduce((sum, buffer) => sum + buffer.pendingDocuments, 0) >= flushDocuments) {
+        if (buffers.reduce((sum, buffer) => sum + buffer.pendingWrites, 0) >= flushWrites) {
           for (const buffer of buffers) await buffer.flush();
         }
         onProgress?.({ projections: names, position: after, head, events: count });

@@ -65,9 +65,9 @@ export class TrackBuffer {
     this.cacheDocuments = options.cacheDocuments ?? 0;
   }
 
-  /** Entity documents changed since the last flush. */
-  get pendingDocuments(): number {
-    return this.dirty.size;
+  /** Entity documents changed, and counters added to, since the last flush: what the next flush writes. */
+  get pendingWrites(): number {
+    return this.dirty.size + this.counters.size;
   }
 
   /** Applies events in order; throws ProjectionFailedError on the first one the projection cannot apply. */
