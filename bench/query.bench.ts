@@ -11,8 +11,8 @@
  *   pipeline by stage: no filter; one owner (the busiest); a window of close dates (the middle quarter of them),
  *   without and with the owner;
  *   conversion rates grouped by source, and by cohort month, each on the cohort and on the period basis (no window),
- *   and with a window that cuts months at both ends; grouped by owner (the full-detail counters), without and with
- *   that window;
+ *   and with a window that cuts months at both ends; grouped by owner (counters by owner), and by owner and source
+ *   (the full-detail counters: source x owner x campaign), each without and with that window;
  *   baselines: store.find on lead_list by email (indexed, limit 1: a point lookup through the store) and a raw
  *   `SELECT 1` on another better-sqlite3 connection to the same file (the floor of any call).
  * Several files (e.g. the 100k-event and 1M-event rebuilds) show whether the cost grows with the number of leads.
@@ -135,8 +135,10 @@ async function benchFile(file: string, iterations: number, warmup: number) {
       [`pipeline by stage, owner=${owner}, close ${closeFrom}..${closeTo}`, pipeline({ owner, closeFrom, closeTo }), false],
       [`conversion by source, cohort basis, ${from}..${to}`, conversion({ basis: 'cohort', groupBy: ['source'], from, to }), false],
       [`conversion by cohort month, period basis, ${from}..${to}`, conversion({ basis: 'period', groupBy: ['cohortMonth'], from, to }), false],
-      ['conversion by owner, cohort basis (full detail: owner x source x campaign)', conversion({ basis: 'cohort', groupBy: ['owner'] }), false],
+      ['conversion by owner, cohort basis', conversion({ basis: 'cohort', groupBy: ['owner'] }), false],
       [`conversion by owner, cohort basis, ${from}..${to}`, conversion({ basis: 'cohort', groupBy: ['owner'], from, to }), false],
+      ['conversion by owner x source, cohort basis (full detail)', conversion({ basis: 'cohort', groupBy: ['owner', 'source'] }), false],
+      [`conversion by owner x source, cohort basis (full detail), ${from}..${to}`, conversion({ basis: 'cohort', groupBy: ['owner', 'source'], from, to }), false],
     ];
     const results: CaseResult[] = [];
     for (const [name, fn, baseline] of cases) {

@@ -1,6 +1,6 @@
 import { CounterIncrement } from '../read-model-store.port';
 import { diffIncrements } from './counter-increments';
-import { ConversionLeadDocument, conversionChanges, conversionContributions } from './lead-conversion.counters';
+import { CONVERSION_TIERS, ConversionLeadDocument, conversionChanges, conversionContributions } from './lead-conversion.counters';
 import { TIME_TO_CONVERT_FIELDS } from './time-to-convert.histogram';
 
 /** A small deterministic generator, so that a failure names a seed that reproduces it. */
@@ -62,18 +62,9 @@ describe('conversionChanges', () => {
     const before: ConversionLeadDocument = { ...lead(random(3)), convertedDay: null, contactedDay: null, withOpportunity: false, timeToConvertField: null };
     const after = { ...before, contactedDay: '2026-02-01' };
     const changes = conversionChanges(before, after);
-    expect(changes.map((c) => [c.collection, c.add])).toEqual(
-      expect.arrayContaining([
-        ['conversion_cohorts', { contacted: 1 }],
-        ['conversion_periods', { contacted: 1 }],
-        ['conversion_cohorts_monthly', { contacted: 1 }],
-        ['conversion_periods_monthly', { contacted: 1 }],
-        ['conversion_cohorts_by_source', { contacted: 1 }],
-        ['conversion_periods_by_source', { contacted: 1 }],
-        ['conversion_cohorts_by_source_monthly', { contacted: 1 }],
-        ['conversion_periods_by_source_monthly', { contacted: 1 }],
-      ]),
-    );
-    expect(changes).toHaveLength(8);
+    // +1 contacted on the cohort's and the contact day's counters, daily and monthly, in every tier.
+    const collections = [...CONVERSION_TIERS.cohort, ...CONVERSION_TIERS.period].flatMap((tier) => [tier.daily, tier.monthly]);
+    expect(collections).toHaveLength(16);
+    expect(changes.map((c) => [c.collection, c.add]).sort()).toEqual(collections.map((c) => [c, { contacted: 1 }]).sort());
   });
 });

@@ -1,4 +1,4 @@
-import { CounterIncrement } from '../read-model-store.port';
+import { CollectionDefinition, CounterIncrement } from '../read-model-store.port';
 import { monthOf } from './business-time';
 import { counterId, diffIncrements } from './counter-increments';
 import { TIME_TO_CONVERT_FIELDS } from './time-to-convert.histogram';
@@ -9,36 +9,41 @@ export const CONVERSION_PERIODS = 'conversion_periods';
 /** Monthly rollups of the two (same counts, keyed by month instead of day): for windows of whole months. */
 export const CONVERSION_COHORTS_MONTHLY = 'conversion_cohorts_monthly';
 export const CONVERSION_PERIODS_MONTHLY = 'conversion_periods_monthly';
-export const CONVERSION_MONTHLY_INDEXES: readonly string[] = ['month', 'source', 'owner', 'campaign'];
-/**
- * The same counts by source only (daily and monthly), for the questions that neither group nor filter by owner or
- * campaign: a few rows per day or month instead of one per source x owner x campaign.
- */
+/** The same counts by source only (daily and monthly): conversion by source, or by cohort month alone. */
 export const CONVERSION_COHORTS_BY_SOURCE = 'conversion_cohorts_by_source';
 export const CONVERSION_PERIODS_BY_SOURCE = 'conversion_periods_by_source';
 export const CONVERSION_COHORTS_BY_SOURCE_MONTHLY = 'conversion_cohorts_by_source_monthly';
 export const CONVERSION_PERIODS_BY_SOURCE_MONTHLY = 'conversion_periods_by_source_monthly';
-export const CONVERSION_BY_SOURCE_INDEXES: readonly string[] = ['day', 'month', 'source'];
-export const CONVERSION_BY_SOURCE_MONTHLY_INDEXES: readonly string[] = ['month', 'source'];
+
+export type ConversionDimension = 'source' | 'owner' | 'campaign';
+const DIMENSIONS: readonly ConversionDimension[] = ['source', 'owner', 'campaign'];
 
 /** The counter collections of one basis at one level of detail: what a query may group and filter by there. */
 export interface ConversionCounterTier {
   daily: string;
   monthly: string;
-  dimensions: ReadonlyArray<'source' | 'owner' | 'campaign'>;
+  dimensions: readonly ConversionDimension[];
 }
 
-/** Per basis, the tiers from the coarsest (fewest rows) to the full detail. */
-export const CONVERSION_TIERS: Record<'cohort' | 'period', readonly ConversionCounterTier[]> = {
-  cohort: [
-    { daily: CONVERSION_COHORTS_BY_SOURCE, monthly: CONVERSION_COHORTS_BY_SOURCE_MONTHLY, dimensions: ['source'] },
-    { daily: CONVERSION_COHORTS, monthly: CONVERSION_COHORTS_MONTHLY, dimensions: ['source', 'owner', 'campaign'] },
-  ],
-  period: [
-    { daily: CONVERSION_PERIODS_BY_SOURCE, monthly: CONVERSION_PERIODS_BY_SOURCE_MONTHLY, dimensions: ['source'] },
-    { daily: CONVERSION_PERIODS, monthly: CONVERSION_PERIODS_MONTHLY, dimensions: ['source', 'owner', 'campaign'] },
-  ],
-};
+/**
+ * Per basis, the tiers from the coarsest to the full detail: the counts by source only, by owner only, by campaign
+ * only (a few rows per day or month), then by source x owner x campaign (one row per combination that occurs). A
+ * query reads the first tier that has every dimension it groups or filters by.
+ */
+export const CONVERSION_TIERS: Record<'cohort' | 'period', readonly ConversionCounterTier[]> = { cohort: tiersOf('cohorts'), period: tiersOf('periods') };
+
+function tiersOf(basis: 'cohorts' | 'periods'): ConversionCounterTier[] {
+  return [
+    ...DIMENSIONS.map((d) => ({ daily: `conversion_${basis}_by_${d}`, monthly: `conversion_${basis}_by_${d}_monthly`, dimensions: [d] })),
+    { daily: `conversion_${basis}`, monthly: `conversion_${basis}_monthly`, dimensions: DIMENSIONS },
+  ];
+}
+
+/** Every counter collection, with an index on each field a query filters or groups by. */
+export const CONVERSION_COUNTER_COLLECTIONS: CollectionDefinition[] = [...CONVERSION_TIERS.cohort, ...CONVERSION_TIERS.period].flatMap((tier) => [
+  { name: tier.daily, indexedFields: ['day', 'month', ...tier.dimensions] },
+  { name: tier.monthly, indexedFields: ['month', ...tier.dimensions] },
+]);
 
 /**
  * What the conversion counters remember of one lead: its group (source, current owner, campaign) and, for each
@@ -94,7 +99,6 @@ export interface ConversionCounterDocument extends Record<FunnelField, number> {
   [field: string]: unknown;
 }
 
-export const CONVERSION_COUNTER_INDEXES: readonly string[] = ['day', 'month', 'source', 'owner', 'campaign'];
 
 /** Every count a lead adds to both collections, in its present state. */
 export function conversionContributions(doc: ConversionLeadDocument | null): CounterIncrement[] {
@@ -180,25 +184,21 @@ function sameCounts(a: Record<string, number>, b: Record<string, number>): boole
   return fields === 0;
 }
 
-/** The same increment on the rollups of a daily counter: its month, and its day and month by source only. */
+/** The same increment on the rollups of a daily counter: its month, and its day and month in the coarser tiers. */
 function rollups(daily: CounterIncrement): CounterIncrement[] {
-  const { day, month, source, owner, campaign } = daily.group;
-  const cohort = daily.collection === CONVERSION_COHORTS;
-  return [
-    {
-      collection: cohort ? CONVERSION_COHORTS_MONTHLY : CONVERSION_PERIODS_MONTHLY,
-      id: counterId([month, source, owner, campaign]),
-      group: { month, source, owner, campaign },
-      add: daily.add,
-    },
-    { collection: cohort ? CONVERSION_COHORTS_BY_SOURCE : CONVERSION_PERIODS_BY_SOURCE, id: counterId([day, source]), group: { day, month, source }, add: daily.add },
-    {
-      collection: cohort ? CONVERSION_COHORTS_BY_SOURCE_MONTHLY : CONVERSION_PERIODS_BY_SOURCE_MONTHLY,
-      id: counterId([month, source]),
-      group: { month, source },
-      add: daily.add,
-    },
-  ];
+  const group = daily.group;
+  const tiers = CONVERSION_TIERS[daily.collection === CONVERSION_COHORTS ? 'cohort' : 'period'];
+  const result: CounterIncrement[] = [];
+  for (const tier of tiers) {
+    const values = tier.dimensions.map((d) => group[d] ?? null);
+    const dimensions: Record<string, string | null> = {};
+    tier.dimensions.forEach((d, i) => (dimensions[d] = values[i] as string | null));
+    if (tier.daily !== daily.collection) {
+      result.push({ collection: tier.daily, id: counterId([group['day'] ?? null, ...values]), group: { day: group['day'] ?? null, month: group['month'] ?? null, ...dimensions }, add: daily.add });
+    }
+    result.push({ collection: tier.monthly, id: counterId([group['month'] ?? null, ...values]), group: { month: group['month'] ?? null, ...dimensions }, add: daily.add });
+  }
+  return result;
 }
 
 function counter(collection: string, day: string, doc: ConversionLeadDocument, add: Record<string, number>): CounterIncrement {

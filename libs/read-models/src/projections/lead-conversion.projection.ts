@@ -3,23 +3,7 @@ import { Projection } from '../projection';
 import { businessDay, hoursBetween, occurredAt } from './business-time';
 import { domainEventOf } from './domain-event';
 import { LEAD_EVENT_TYPES, leadIdOf } from './lead-events';
-import {
-  CONVERSION_BY_SOURCE_INDEXES,
-  CONVERSION_BY_SOURCE_MONTHLY_INDEXES,
-  CONVERSION_COHORTS,
-  CONVERSION_COHORTS_BY_SOURCE,
-  CONVERSION_COHORTS_BY_SOURCE_MONTHLY,
-  CONVERSION_COUNTER_INDEXES,
-  CONVERSION_LEADS,
-  CONVERSION_PERIODS,
-  CONVERSION_PERIODS_BY_SOURCE,
-  CONVERSION_PERIODS_BY_SOURCE_MONTHLY,
-  CONVERSION_COHORTS_MONTHLY,
-  CONVERSION_MONTHLY_INDEXES,
-  CONVERSION_PERIODS_MONTHLY,
-  ConversionLeadDocument,
-  conversionChanges,
-} from './lead-conversion.counters';
+import { CONVERSION_COUNTER_COLLECTIONS, CONVERSION_LEADS, ConversionLeadDocument, conversionChanges } from './lead-conversion.counters';
 import { timeToConvertField } from './time-to-convert.histogram';
 
 /**
@@ -34,21 +18,15 @@ import { timeToConvertField } from './time-to-convert.histogram';
  * lead moves, on both bases and on every day it touched: the entity document remembers where each count is,
  * and apply takes the lead's contributions out of the old groups and puts them into the new ones. A converted lead
  * never changes again, so its counts stay where they are from then on.
+ *
+ * Each count is also kept in rollups (see CONVERSION_TIERS): by month, and by day and month per source, per owner
+ * and per campaign alone, so that a question reads a few rows per month and per day at its window's ends, whatever
+ * the number of leads.
  */
 export const leadConversionProjection: Projection<ConversionLeadDocument> = {
   name: 'lead-conversion',
-  version: 3, // 2: the monthly rollups; 3: the rollups by source
-  collections: [
-    { name: CONVERSION_LEADS, indexedFields: [] },
-    { name: CONVERSION_COHORTS, indexedFields: CONVERSION_COUNTER_INDEXES },
-    { name: CONVERSION_PERIODS, indexedFields: CONVERSION_COUNTER_INDEXES },
-    { name: CONVERSION_COHORTS_MONTHLY, indexedFields: CONVERSION_MONTHLY_INDEXES },
-    { name: CONVERSION_PERIODS_MONTHLY, indexedFields: CONVERSION_MONTHLY_INDEXES },
-    { name: CONVERSION_COHORTS_BY_SOURCE, indexedFields: CONVERSION_BY_SOURCE_INDEXES },
-    { name: CONVERSION_PERIODS_BY_SOURCE, indexedFields: CONVERSION_BY_SOURCE_INDEXES },
-    { name: CONVERSION_COHORTS_BY_SOURCE_MONTHLY, indexedFields: CONVERSION_BY_SOURCE_MONTHLY_INDEXES },
-    { name: CONVERSION_PERIODS_BY_SOURCE_MONTHLY, indexedFields: CONVERSION_BY_SOURCE_MONTHLY_INDEXES },
-  ],
+  version: 3, // 2: the monthly rollups; 3: the rollups by source, by owner and by campaign
+  collections: [{ name: CONVERSION_LEADS, indexedFields: [] }, ...CONVERSION_COUNTER_COLLECTIONS],
   eventTypes: LEAD_EVENT_TYPES,
   entityCollection: CONVERSION_LEADS,
   entityId: leadIdOf,

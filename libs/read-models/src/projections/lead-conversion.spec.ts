@@ -278,7 +278,7 @@ describe('lead conversion: cohort and period', () => {
     expect(one).toEqual(all);
   });
 
-  it('reads the coarsest counters that have what is asked: by source only, unless owner or campaign is', () => {
+  it('reads the coarsest counters that have what is asked: by one dimension, or all three when several are asked', () => {
     const plan = conversionRatesQuery({ basis: 'period', from: '2025-01-03', to: '2025-01-31', groupBy: ['cohortMonth', 'owner'], campaign: 'Spring' });
     expect(plan.parts).toEqual([
       {
@@ -300,7 +300,9 @@ describe('lead conversion: cohort and period', () => {
       [CONVERSION_PERIODS_BY_SOURCE, [{ field: 'day', op: 'gte', value: '2025-01-03' }, { field: 'day', op: 'lte', value: '2025-01-31' }]],
     ]);
     expect(conversionRatesQuery({ basis: 'cohort', groupBy: [] }).parts.map((p) => [p.collection, p.query.filters])).toEqual([[CONVERSION_COHORTS_BY_SOURCE_MONTHLY, []]]);
-    expect(conversionRatesQuery({ basis: 'cohort', to: '2024-02-29', owner: 'alice', groupBy: [] }).parts.map((p) => p.collection)).toEqual([CONVERSION_COHORTS_MONTHLY]); // leap day
+    expect(conversionRatesQuery({ basis: 'cohort', to: '2024-02-29', owner: 'alice', groupBy: [] }).parts.map((p) => p.collection)).toEqual(['conversion_cohorts_by_owner_monthly']); // leap day
+    expect(conversionRatesQuery({ basis: 'cohort', groupBy: ['campaign', 'cohortMonth'] }).parts.map((p) => p.collection)).toEqual(['conversion_cohorts_by_campaign_monthly']);
+    expect(conversionRatesQuery({ basis: 'cohort', groupBy: ['owner'], source: 'Web Form' }).parts.map((p) => p.collection)).toEqual([CONVERSION_COHORTS_MONTHLY]);
   });
 
   it('answers exactly what the daily counters say, for any window, grouping and filter (whole months, edges, tiers)', async () => {
