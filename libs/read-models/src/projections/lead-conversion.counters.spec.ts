@@ -1,5 +1,5 @@
 import { CounterIncrement } from '../read-model-store.port';
-import { diffIncrements } from './counter-increments';
+import { diffIncrements, mergeIncrements } from './counter-increments';
 import { CONVERSION_TIERS, ConversionLeadDocument, conversionChanges, conversionContributions } from './lead-conversion.counters';
 import { TIME_TO_CONVERT_FIELDS } from './time-to-convert.histogram';
 
@@ -44,13 +44,13 @@ function changed(r: ReturnType<typeof random>, before: ConversionLeadDocument): 
 const sorted = (increments: CounterIncrement[]) => [...increments].sort((a, b) => `${a.collection} ${a.id}`.localeCompare(`${b.collection} ${b.id}`));
 
 describe('conversionChanges', () => {
-  it('adds exactly what the difference of all contributions adds, for any change of a lead (10,000 random changes)', () => {
+  it('adds up to exactly what the difference of all contributions adds, for any change of a lead (10,000 random changes)', () => {
     for (let seed = 1; seed <= 10_000; seed++) {
       const r = random(seed);
       const before = r.next() < 0.05 ? null : lead(r);
       const after = before === null ? lead(r) : changed(r, before);
       const expected = diffIncrements(conversionContributions(before), conversionContributions(after));
-      const actual = conversionChanges(before, after);
+      const actual = mergeIncrements(conversionChanges(before, after)); // several may hit one counter: the runner adds them up
       if (JSON.stringify(sorted(actual)) !== JSON.stringify(sorted(expected))) {
         // toEqual names the differing counters; the seed reproduces the case.
         expect({ seed, increments: sorted(actual) }).toEqual({ seed, increments: sorted(expected) });

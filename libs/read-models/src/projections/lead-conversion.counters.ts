@@ -113,31 +113,54 @@ export function conversionContributions(doc: ConversionLeadDocument | null): Cou
 
 /**
  * What the counters must add when a lead goes from `before` to `after`: its contributions after minus before.
- * The same as diffIncrements(conversionContributions(before), conversionContributions(after)), which it falls back
- * to when the lead changes group (source, owner, campaign) or appears; otherwise, as for nearly every event, only
- * the steps of the funnel that moved are turned into counters (a first contact: the cohort's and one period
- * counter), not all of them twice. A rebuild calls this for every lead event.
+ * Adds up to the same as diffIncrements(conversionContributions(before), conversionContributions(after)), which it
+ * falls back to when the lead changes group (source, owner, campaign) or appears; otherwise, as for nearly every
+ * event, only the steps of the funnel that moved are turned into counters (a first contact: the cohort's and one
+ * period counter, with their rollups), not all of them twice. Two increments may hit the same counter (a lead
+ * contacted on the day it was created): the runner adds increments up by counter anyway. A rebuild calls this for
+ * every lead event.
  */
 export function conversionChanges(before: ConversionLeadDocument | null, after: ConversionLeadDocument | null): CounterIncrement[] {
   if (!before || !after || before.source !== after.source || before.owner !== after.owner || before.campaign !== after.campaign) {
     return diffIncrements(conversionContributions(before), conversionContributions(after));
   }
-  const removed: CounterIncrement[] = [];
-  const added: CounterIncrement[] = [];
+  const changes: CounterIncrement[] = [];
+  const push = (daily: CounterIncrement) => {
+    changes.push(daily);
+    for (const rollup of rollups(daily)) changes.push(rollup);
+  };
   for (const step of STEPS) {
     const was = step(before);
     const is = step(after);
-    if (was && is && was[1] === is[1] && sameCounts(was[2], is[2])) continue;
-    if (was) {
-      const increment = counter(was[0], was[1], before, was[2]);
-      removed.push(increment, ...rollups(increment));
+    if (was && is && was[1] === is[1]) {
+      // The same counter (the cohort's: its counts changed): add the difference.
+      const delta = difference(was[2], is[2]);
+      if (delta) push(counter(is[0], is[1], after, delta));
+      continue;
     }
-    if (is) {
-      const increment = counter(is[0], is[1], after, is[2]);
-      added.push(increment, ...rollups(increment));
-    }
+    if (was) push(counter(was[0], was[1], before, negated(was[2])));
+    if (is) push(counter(is[0], is[1], after, is[2]));
   }
-  return removed.length + added.length === 0 ? [] : diffIncrements(removed, added);
+  return changes;
+}
+
+/** after - before, field by field, without the zeros; null when nothing changed. */
+function difference(before: Record<string, number>, after: Record<string, number>): Record<string, number> | null {
+  let delta: Record<string, number> | null = null;
+  for (const field in after) {
+    const n = after[field] - (before[field] ?? 0);
+    if (n !== 0) (delta ??= {})[field] = n;
+  }
+  for (const field in before) {
+    if (!(field in after) && before[field] !== 0) (delta ??= {})[field] = -before[field];
+  }
+  return delta;
+}
+
+function negated(add: Record<string, number>): Record<string, number> {
+  const result: Record<string, number> = {};
+  for (const field in add) if (add[field] !== 0) result[field] = -add[field];
+  return result;
 }
 
 /** One step's daily counter: collection, day, and what the lead adds to it. */
@@ -174,31 +197,20 @@ function conversionCounts(doc: ConversionLeadDocument): Record<string, number> {
   return counts;
 }
 
-function sameCounts(a: Record<string, number>, b: Record<string, number>): boolean {
-  let fields = 0;
-  for (const field in a) {
-    if (a[field] !== b[field]) return false;
-    fields++;
-  }
-  for (const _ in b) fields--;
-  return fields === 0;
-}
-
 /** The same increment on the rollups of a daily counter: its month, and its day and month in the coarser tiers. */
 function rollups(daily: CounterIncrement): CounterIncrement[] {
-  const group = daily.group;
-  const tiers = CONVERSION_TIERS[daily.collection === CONVERSION_COHORTS ? 'cohort' : 'period'];
-  const result: CounterIncrement[] = [];
-  for (const tier of tiers) {
-    const values = tier.dimensions.map((d) => group[d] ?? null);
-    const dimensions: Record<string, string | null> = {};
-    tier.dimensions.forEach((d, i) => (dimensions[d] = values[i] as string | null));
-    if (tier.daily !== daily.collection) {
-      result.push({ collection: tier.daily, id: counterId([group['day'] ?? null, ...values]), group: { day: group['day'] ?? null, month: group['month'] ?? null, ...dimensions }, add: daily.add });
-    }
-    result.push({ collection: tier.monthly, id: counterId([group['month'] ?? null, ...values]), group: { month: group['month'] ?? null, ...dimensions }, add: daily.add });
-  }
-  return result;
+  const { day, month, source, owner, campaign } = daily.group as { day: string; month: string; source: string; owner: string; campaign: string | null };
+  const add = daily.add;
+  const [bySource, byOwner, byCampaign, full] = CONVERSION_TIERS[daily.collection === CONVERSION_COHORTS ? 'cohort' : 'period'] as ConversionCounterTier[];
+  return [
+    { collection: full!.monthly, id: counterId([month, source, owner, campaign]), group: { month, source, owner, campaign }, add },
+    { collection: bySource!.daily, id: counterId([day, source]), group: { day, month, source }, add },
+    { collection: bySource!.monthly, id: counterId([month, source]), group: { month, source }, add },
+    { collection: byOwner!.daily, id: counterId([day, owner]), group: { day, month, owner }, add },
+    { collection: byOwner!.monthly, id: counterId([month, owner]), group: { month, owner }, add },
+    { collection: byCampaign!.daily, id: counterId([day, campaign]), group: { day, month, campaign }, add },
+    { collection: byCampaign!.monthly, id: counterId([month, campaign]), group: { month, campaign }, add },
+  ];
 }
 
 function counter(collection: string, day: string, doc: ConversionLeadDocument, add: Record<string, number>): CounterIncrement {
