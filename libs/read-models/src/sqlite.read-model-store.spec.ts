@@ -125,6 +125,23 @@ describe('SqliteReadModelStore (SQLite specifics)', () => {
     await expect(store.prepare({ ...compound, name: 'b3', collections: [{ name: 'b3', indexedFields: [[]] }] })).rejects.toThrow(/non-empty/);
   });
 
+  it('builds a rebuilt generation\'s indexes one at a time at activation, letting timers run between them', async () => {
+    const store = open();
+    await store.prepare(def);
+    const { generation } = await store.beginRebuild({ ...def, version: 2 });
+    const documents = Array.from({ length: 2000 }, (_, i) => ({ id: `l${i}`, owner: i === 0 ? 'alice' : `owner-${i % 100}` }));
+    await store.writeBatch(batch(generation, 1n, { upserts: documents.map((document) => ({ collection: 'leads', document })) }));
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    try {
+      await store.activate(def.name, generation);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThan(0); // 4 indexes and 2 ANALYZEs: a turn of the event loop after each
+    expect(store.explainFind('leads', { limit: 1, filters: [{ field: 'owner', op: 'eq', value: 'alice' }] }).join(' | ')).toMatch(/USING INDEX "?rm_leads_g2\.owner/);
+  });
+
   it('binds filter values, never splicing them into the SQL', async () => {
     const store = open();
     await store.prepare(def);

@@ -148,6 +148,23 @@ describe('ProjectorRunner', () => {
     expect((await store.state('tally'))!.active.checkpoint).toBe(await events.headPosition());
   });
 
+  it('lets timers and I/O run while it rebuilds, so an api running it in-process keeps answering', async () => {
+    for (let s = 0; s < 20; s++) await appendPings(`s-${s}`, 2);
+    const runner = await start([tallyProjection('tally')], { rebuildBatchSize: 4 });
+    await eventually(async () => expect((await runner.status())[0].lag).toBe('0'));
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    const ticksAtProgress: number[] = [];
+    try {
+      await runner.rebuild(['tally'], () => ticksAtProgress.push(ticks));
+    } finally {
+      clearInterval(timer);
+    }
+    // The embedded stores are synchronous: without yielding, the whole rebuild would run before any timer.
+    expect(ticksAtProgress.length).toBe(10);
+    expect(ticksAtProgress[ticksAtProgress.length - 1]).toBeGreaterThan(ticksAtProgress[0]!);
+  });
+
   it('rebuilds at start-up a projection whose version changed', async () => {
     await appendPings('s-1', 2);
     const v1 = await start([tallyProjection('tally', 1)]);

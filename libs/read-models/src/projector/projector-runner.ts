@@ -226,17 +226,18 @@ export class ProjectorRunner {
       if (this.stopped) return;
       const page = await this.events.readAll({ after, maxCount: pageSize });
       if (page.length > 0) {
-        for (const buffer of buffers) await buffer.apply(page);
+        for (const buffer of buffers) {
+          await buffer.apply(page);
+          await yieldToEventLoop();
+        }
         after = page[page.length - 1].position;
         count += page.length;
-        if (buffers.reduce((sum, buffer) => sum + buffer.pendingWrites, 0) >= flushWrites) {
-          for (const buffer of buffers) await buffer.flush();
-        }
+        if (buffers.reduce((sum, buffer) => sum + buffer.pendingWrites, 0) >= flushWrites) await flushAll(buffers);
         onProgress?.({ projections: names, position: after, head, events: count });
       }
       if (page.length < pageSize) break; // caught up with the store as it was a moment ago
     }
-    for (const buffer of buffers) await buffer.flush();
+    await flushAll(buffers);
     // Swap in: stop the live loop, activate, and follow live from the rebuilt checkpoints.
     await this.stopLive();
     for (const track of tracks) {
@@ -246,6 +247,22 @@ export class ProjectorRunner {
     }
     this.logger.log(`rebuilt ${names.join(', ')} over ${count} events`);
     this.startLive();
+  }
+}
+
+/**
+ * Lets timers and I/O run. The embedded SQLite stores are synchronous behind their async signatures, so without this
+ * a rebuild would be one unbroken chain of microtasks: an api running the projector in-process would answer no
+ * request until it finished. With it, requests wait at most one projection's page or one flush.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+async function flushAll(buffers: readonly TrackBuffer[]): Promise<void> {
+  for (const buffer of buffers) {
+    await buffer.flush();
+    await yieldToEventLoop();
   }
 }
 
