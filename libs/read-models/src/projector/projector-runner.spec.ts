@@ -117,6 +117,51 @@ describe('ProjectorRunner', () => {
     await eventually(async () => expect(await typeCounts('good_types')).toEqual({ Ping: 5, Pong: 1 }));
   });
 
+  it('stops only the projection that throws on an event that arrives live, too', async () => {
+    const runner = await start([tallyProjection('good'), tallyProjection('bad', 1, (e) => e.streamId === 'poison')]);
+    await appendPings('ok', 2);
+    await appendPings('poison', 1, 'Pong');
+    await appendPings('ok', 1);
+    await eventually(async () => expect(await typeCounts('good_types')).toEqual({ Ping: 3, Pong: 1 }));
+    const bad = (await runner.status()).find((s) => s.name === 'bad')!;
+    expect(bad).toMatchObject({ status: 'failed', failure: { position: (await events.readStream('poison'))[0].position.toString() } });
+  });
+
+  it('rebuilds the projections whose version changed in one shared rebuild, where one that throws stops alone', async () => {
+    await appendPings('ok', 2);
+    await appendPings('poison', 1, 'Pong');
+    const v1 = await start([tallyProjection('one'), tallyProjection('two'), tallyProjection('bad')]);
+    await eventually(async () => expect((await v1.status()).map((s) => s.lag)).toEqual(['0', '0', '0']));
+    await v1.stop();
+    const messages: string[] = [];
+    const logger = { log: (m: string) => messages.push(m), error: (m: string) => messages.push(m) };
+    const v2 = await start([tallyProjection('one', 2), tallyProjection('two', 2), tallyProjection('bad', 2, (e) => e.streamId === 'poison')], { logger });
+    await eventually(async () => expect((await v2.status()).map((s) => [s.name, s.status, s.active.version])).toEqual([['one', 'running', 2], ['two', 'running', 2], ['bad', 'failed', 1]]));
+    expect(messages.filter((m) => m.startsWith('rebuilt'))).toEqual(['rebuilt one, two over 3 events']);
+    await appendPings('ok', 1);
+    await eventually(async () => expect(await typeCounts('two_types')).toEqual({ Ping: 3, Pong: 1 })); // and live
+  });
+
+  it('lets timers run while it catches up live batch by batch', async () => {
+    const first = await start([tallyProjection('tally')]);
+    await appendPings('s-0', 1);
+    await eventually(async () => expect((await first.status())[0].lag).toBe('0'));
+    await first.stop();
+    for (let s = 0; s < 10; s++) await appendPings(`s-${s}`, 4);
+    let ticks = 0;
+    const seen: number[] = [];
+    const timer = setInterval(() => ticks++, 0);
+    try {
+      const counting = { ...tallyProjection('tally'), apply: (e: StoredEvent, c: ReadModelDocument | null) => (seen.push(ticks), tallyProjection('tally').apply(e, c)) };
+      const runner = await start([counting], { liveBatchSize: 4 });
+      await eventually(async () => expect((await runner.status())[0].lag).toBe('0'));
+    } finally {
+      clearInterval(timer);
+    }
+    expect(seen).toHaveLength(40);
+    expect(seen[seen.length - 1]).toBeGreaterThan(seen[0]!);
+  });
+
   it('rebuilds into a fresh generation while queries keep reading the old one, then swaps it in', async () => {
     await appendPings('s-1', 3);
     const runner = await start([tallyProjection('tally')]);

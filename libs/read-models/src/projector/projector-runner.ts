@@ -80,6 +80,7 @@ export class ProjectorRunner {
 
   /** Prepares every projection, starts following the store, and starts the rebuilds that versions call for. */
   async start(): Promise<void> {
+    const toRebuild: Projection[] = [];
     for (const projection of this.projections) {
       const state = await this.store.prepare(definition(projection));
       if (state.status === 'failed') await this.store.setFailure(projection.name, null); // try again after a restart
@@ -87,10 +88,16 @@ export class ProjectorRunner {
         this.live.set(projection.name, { projection, generation: state.active.generation, checkpoint: state.active.checkpoint });
       } else {
         this.logger.log(`projection ${projection.name}: stored version ${state.active.version}, code version ${projection.version}: rebuilding`);
-        this.startRebuild([projection]).catch((error: unknown) => this.rebuildFailed(projection, error));
+        toRebuild.push(projection);
       }
     }
     this.startLive();
+    // One rebuild for all of them: one read of the store, and a projection that fails there stops alone.
+    if (toRebuild.length) {
+      this.startRebuild(toRebuild).catch(async (error: unknown) => {
+        for (const projection of toRebuild) await this.rebuildFailed(projection, error);
+      });
+    }
   }
 
   /** Stops following the store; waits for the batch in hand to be written. Rebuilds in progress are abandoned. */
@@ -140,8 +147,12 @@ export class ProjectorRunner {
         for await (const event of this.events.subscribeToAll({ after, signal: abort.signal })) {
           await this.flushing; // a timed flush may be writing
           this.pending.push(event);
-          if (this.pending.length >= (this.options.liveBatchSize ?? 1000)) await this.flush();
-          else this.flushTimer ??= setTimeout(() => void this.flush(), this.options.maxDelayMs ?? 50);
+          if (this.pending.length >= (this.options.liveBatchSize ?? 1000)) {
+            await this.flush();
+            await yieldToEventLoop(); // catching up: pages are read and written synchronously, let requests in
+          } else {
+            this.flushTimer ??= setTimeout(() => void this.flush(), this.options.maxDelayMs ?? 50);
+          }
         }
       } catch (error) {
         if (!abort.signal.aborted) this.logger.error(`projector stopped reading the store: ${(error as Error).message}`);
@@ -226,8 +237,14 @@ export class ProjectorRunner {
       if (this.stopped) return;
       const page = await this.events.readAll({ after, maxCount: pageSize });
       if (page.length > 0) {
-        for (const buffer of buffers) {
-          await buffer.apply(page);
+        for (const buffer of [...buffers]) {
+          try {
+            await buffer.apply(page);
+          } catch (error) {
+            // It stops alone: its failure is recorded, the others go on and are swapped in.
+            buffers.splice(buffers.indexOf(buffer), 1);
+            await this.fail(buffer.track, error);
+          }
           await yieldToEventLoop();
         }
         after = page[page.length - 1].position;
@@ -238,14 +255,14 @@ export class ProjectorRunner {
       if (page.length < pageSize) break; // caught up with the store as it was a moment ago
     }
     await flushAll(buffers);
-    // Swap in: stop the live loop, activate, and follow live from the rebuilt checkpoints.
+    // Swap in what did not fail: stop the live loop, activate, and follow live from the rebuilt checkpoints.
     await this.stopLive();
-    for (const track of tracks) {
+    for (const { track } of buffers) {
       await this.store.activate(track.projection.name, track.generation);
       await this.store.setFailure(track.projection.name, null);
       this.live.set(track.projection.name, track);
     }
-    this.logger.log(`rebuilt ${names.join(', ')} over ${count} events`);
+    if (buffers.length) this.logger.log(`rebuilt ${buffers.map((b) => b.track.projection.name).join(', ')} over ${count} events`);
     this.startLive();
   }
 }
