@@ -547,6 +547,35 @@ export function describeReadModelStoreContract(adapterName: string, factory: () 
         await expect(store.setFailure(`never-${newSuffix()}`, null)).rejects.toThrow();
       });
     });
+
+    describe('projector lease', () => {
+      const a = `a-${newSuffix()}`;
+      const b = `b-${newSuffix()}`;
+      afterEach(async () => {
+        await store.releaseLease(a);
+        await store.releaseLease(b);
+      });
+
+      it('grants a free lease, refuses another holder (naming the holder), renews for the same one, frees it on release', async () => {
+        expect(await store.claimLease({ holder: a, ttlMs: 60_000 })).toMatchObject({ granted: true });
+        expect(await store.claimLease({ holder: b, ttlMs: 60_000 })).toMatchObject({ granted: false, holder: a });
+        const renewed = await store.claimLease({ holder: a, ttlMs: 120_000 });
+        expect(renewed.granted).toBe(true);
+        expect(Date.parse(renewed.expiresAt)).toBeGreaterThan(Date.now() + 60_000);
+        await store.releaseLease(b); // not b's: nothing happens
+        expect(await store.claimLease({ holder: b, ttlMs: 60_000 })).toMatchObject({ granted: false, holder: a });
+        await store.releaseLease(a);
+        expect(await store.claimLease({ holder: b, ttlMs: 60_000 })).toMatchObject({ granted: true });
+      });
+
+      it('lets another holder take an expired lease, or one whose holder is gone', async () => {
+        expect(await store.claimLease({ holder: a, ttlMs: 1 })).toMatchObject({ granted: true });
+        await new Promise((r) => setTimeout(r, 10));
+        expect(await store.claimLease({ holder: b, ttlMs: 60_000 })).toMatchObject({ granted: true });
+        expect(await store.claimLease({ holder: a, ttlMs: 60_000, isGone: () => false })).toMatchObject({ granted: false, holder: b });
+        expect(await store.claimLease({ holder: a, ttlMs: 60_000, isGone: (holder) => holder === b })).toMatchObject({ granted: true });
+      });
+    });
   });
 }
 

@@ -110,6 +110,9 @@ export interface SumQuery {
 /** One row per group: its groupBy values, the sums, and `documents` (how many documents were added up). */
 export type SumRow = Record<string, string | number | boolean | null> & { documents: number };
 
+/** The answer to a lease claim: granted (until when), or who holds it (until when, unless renewed). */
+export type LeaseClaim = { granted: true; expiresAt: string } | { granted: false; holder: string; expiresAt: string };
+
 export interface ReadModelStore {
   /**
    * Makes sure the projection exists with its collections and returns its state. A projection seen for the first
@@ -135,6 +138,14 @@ export interface ReadModelStore {
    * (a window's whole months from one collection, its edge days from another) add up to a consistent answer.
    */
   sumEach(requests: ReadonlyArray<{ collection: string; query: SumQuery }>): Promise<SumRow[][]>;
+  /**
+   * At most one projector writes a read-model store: it claims this lease before it writes and claims it again to
+   * renew it. A claim is granted when the lease is free, expired, already the holder's, or held by a holder that
+   * `isGone` says no longer exists (a crashed process on this host: it need not wait out the lease).
+   */
+  claimLease(claim: { holder: string; ttlMs: number; isGone?: (holder: string) => boolean }): Promise<LeaseClaim>;
+  /** Gives the lease up, if this holder has it. */
+  releaseLease(holder: string): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -25,6 +25,11 @@ const SCHEMA = `
     indexed_fields TEXT    NOT NULL,
     indexed        INTEGER NOT NULL,
     PRIMARY KEY (projection, generation, collection)
+  );
+  CREATE TABLE IF NOT EXISTS projector_lease (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    holder     TEXT    NOT NULL,
+    expires_at INTEGER NOT NULL
   )`;
 
 export interface ReadModelDatabaseOptions {
@@ -193,6 +198,11 @@ export function prepareMetaStatements(db: Database.Database) {
       `INSERT INTO projection_collections (projection, generation, collection, indexed_fields, indexed) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (projection, generation, collection) DO UPDATE SET indexed_fields = excluded.indexed_fields`,
     ),
+    lease: db.prepare<[], { holder: string; expires_at: number }>('SELECT holder, expires_at FROM projector_lease WHERE id = 1'),
+    setLease: db.prepare<[string, number]>(
+      'INSERT INTO projector_lease (id, holder, expires_at) VALUES (1, ?, ?) ON CONFLICT (id) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at',
+    ),
+    releaseLease: db.prepare<[string]>('DELETE FROM projector_lease WHERE id = 1 AND holder = ?'),
     markIndexed: stmt<[string, number]>('UPDATE projection_collections SET indexed = 1 WHERE projection = ? AND generation = ?'),
     deleteCollections: stmt<[string, number]>('DELETE FROM projection_collections WHERE projection = ? AND generation = ?'),
     /** Another projection claiming a collection name, in any of its live generations. */

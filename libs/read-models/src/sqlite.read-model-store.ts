@@ -3,6 +3,7 @@ import {
   CounterIncrement,
   FindQuery,
   FindResult,
+  LeaseClaim,
   ProjectionDefinition,
   ProjectionGeneration,
   ProjectionState,
@@ -235,6 +236,27 @@ export class SqliteReadModelStore implements ReadModelStore {
       result.push(sumRow);
     }
     return result;
+  }
+
+  async claimLease(claim: { holder: string; ttlMs: number; isGone?: (holder: string) => boolean }): Promise<LeaseClaim> {
+    this.assertOpen();
+    if (typeof claim?.holder !== 'string' || claim.holder === '') throw new TypeError('a lease claim needs a holder');
+    if (!Number.isSafeInteger(claim.ttlMs) || claim.ttlMs <= 0) throw new TypeError('a lease claim needs ttlMs > 0');
+    return this.transaction((): LeaseClaim => {
+      const now = Date.now();
+      const current = this.meta.lease.get();
+      if (current && current.holder !== claim.holder && current.expires_at > now && !claim.isGone?.(current.holder)) {
+        return { granted: false, holder: current.holder, expiresAt: new Date(current.expires_at).toISOString() };
+      }
+      const expiresAt = now + claim.ttlMs;
+      this.meta.setLease.run(claim.holder, expiresAt);
+      return { granted: true, expiresAt: new Date(expiresAt).toISOString() };
+    });
+  }
+
+  async releaseLease(holder: string): Promise<void> {
+    this.assertOpen();
+    this.meta.releaseLease.run(holder);
   }
 
   async close(): Promise<void> {

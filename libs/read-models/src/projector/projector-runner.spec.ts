@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { NewEvent, SqliteEventStore, StoredEvent } from '@pipeline-ledger/event-store';
 import { Projection } from '../projection';
 import { ReadModelDocument } from '../read-model-store.port';
 import { SqliteReadModelStore } from '../sqlite.read-model-store';
-import { ProjectorRunner } from './projector-runner';
+import { ProjectorLeaseError, ProjectorRunner } from './projector-runner';
 
 /** A small projection: one document per stream (events seen), and counters per event type. */
 function tallyProjection(name: string, version = 1, failOn?: (e: StoredEvent) => boolean): Projection {
@@ -208,6 +208,26 @@ describe('ProjectorRunner', () => {
     // The embedded stores are synchronous: without yielding, the whole rebuild would run before any timer.
     expect(ticksAtProgress.length).toBe(10);
     expect(ticksAtProgress[ticksAtProgress.length - 1]).toBeGreaterThan(ticksAtProgress[0]!);
+  });
+
+  it('runs alone on a read-model store: a second projector, or a one-off rebuild, is refused while the first holds its lease', async () => {
+    await appendPings('s-1', 2);
+    const first = await start([tallyProjection('tally')]);
+    const second = new ProjectorRunner(events, store, [tallyProjection('tally')], { follow: false });
+    await expect(second.start()).rejects.toThrow(ProjectorLeaseError);
+    await expect(second.rebuild()).rejects.toThrow(new RegExp(`written by another projector \\(${hostname()}/${process.pid}/`));
+    await first.stop(); // releases it
+    const third = await start([tallyProjection('tally')]);
+    await eventually(async () => expect(await typeCounts('tally_types')).toEqual({ Ping: 2 }));
+    expect((await third.status())[0].status).toBe('running');
+  });
+
+  it('takes over the lease of a projector on this host whose process has died, without waiting for it to expire', async () => {
+    const dead = `${hostname()}/999999999/deadbeef`; // above any pid_max: no such process
+    expect(await store.claimLease({ holder: dead, ttlMs: 60_000 })).toMatchObject({ granted: true });
+    const elsewhere = `some-other-host/1/cafebabe`;
+    await start([tallyProjection('tally')]); // takes it from the dead holder
+    expect(await store.claimLease({ holder: elsewhere, ttlMs: 60_000 })).toMatchObject({ granted: false, holder: expect.stringMatching(new RegExp(`^${hostname()}/${process.pid}/`)) });
   });
 
   it('rebuilds at start-up a projection whose version changed', async () => {

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { EventStore, StoredEvent } from '@pipeline-ledger/event-store';
 import { Projection } from '../projection';
 import { ProjectionState, ReadModelStore } from '../read-model-store.port';
@@ -24,6 +26,11 @@ export interface ProjectorOptions {
   rebuildFlushWrites?: number;
   /** Entity documents per projection a rebuild keeps in memory after a write (least recently used go). Default 10,000. */
   rebuildCacheDocuments?: number;
+  /**
+   * How long the projector's claim on the read-model store lasts unless renewed (it renews every third of it).
+   * Default 15,000 ms: another projector (or a CLI rebuild) on the same store is refused meanwhile.
+   */
+  leaseTtlMs?: number;
   /** false: never follow the store live (a one-off rebuild from the CLI). Default true. */
   follow?: boolean;
   logger?: ProjectorLogger;
@@ -44,6 +51,36 @@ export interface ProjectionReport extends ProjectionState {
 }
 
 const SILENT: ProjectorLogger = { log: () => undefined, error: () => undefined };
+
+/** Another projector writes the read-model store: two would overwrite each other's generations. */
+export class ProjectorLeaseError extends Error {
+  override readonly name = 'ProjectorLeaseError';
+  constructor(
+    readonly holder: string,
+    readonly expiresAt: string,
+  ) {
+    super(
+      `the read models are being written by another projector (${holder}, its lease runs until ${expiresAt} unless renewed): ` +
+        'run one projector per read-model store (an api with PROJECTOR=embedded, apps/projector, or a CLI rebuild)',
+    );
+  }
+}
+
+/** host/pid/nonce: a holder on this host whose process no longer exists is gone (it crashed), whatever its lease says. */
+function leaseHolder(): string {
+  return `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+}
+
+function holderIsGone(holder: string): boolean {
+  const [host, pid] = holder.split('/');
+  if (host !== hostname() || !/^\d+$/.test(pid ?? '')) return false;
+  try {
+    process.kill(Number(pid), 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 
 /**
  * Feeds projections from the event store. One subscription to the global stream serves every live projection;
@@ -66,6 +103,7 @@ export class ProjectorRunner {
   private flushing: Promise<void> = Promise.resolve();
   private readonly rebuilds = new Map<string, Promise<void>>();
   private stopped = false;
+  private lease: { holder: string; renew: NodeJS.Timeout } | null = null;
 
   constructor(
     private readonly events: EventStore,
@@ -80,6 +118,7 @@ export class ProjectorRunner {
 
   /** Prepares every projection, starts following the store, and starts the rebuilds that versions call for. */
   async start(): Promise<void> {
+    await this.claimLease();
     const toRebuild: Projection[] = [];
     for (const projection of this.projections) {
       const state = await this.store.prepare(definition(projection));
@@ -105,14 +144,21 @@ export class ProjectorRunner {
     this.stopped = true;
     await this.stopLive();
     await Promise.allSettled([...this.rebuilds.values()]);
+    const lease = this.lease;
+    this.lease = null;
+    if (lease) {
+      clearInterval(lease.renew);
+      await this.store.releaseLease(lease.holder).catch(() => undefined);
+    }
   }
 
   /**
    * Rebuilds projections (all when none is named) from position 0 into fresh generations, then swaps them in.
    * Queries keep reading the old generations meanwhile. Resolves when they are live again.
    */
-  rebuild(names?: readonly string[], onProgress?: (progress: RebuildProgress) => void): Promise<void> {
+  async rebuild(names?: readonly string[], onProgress?: (progress: RebuildProgress) => void): Promise<void> {
     const projections = names?.length ? names.map((n) => this.projection(n)) : [...this.projections];
+    await this.claimLease(); // held already when started; a one-off rebuild (the CLI) claims it here
     return this.startRebuild(projections, onProgress);
   }
 
@@ -134,6 +180,33 @@ export class ProjectorRunner {
     const projection = this.byName.get(name);
     if (!projection) throw new Error(`unknown projection ${name}; known: ${[...this.byName.keys()].join(', ')}`);
     return projection;
+  }
+
+  // ---------------------------------------------------------------- lease
+
+  /**
+   * One projector per read-model store: claims the store's lease (or throws ProjectorLeaseError naming its holder)
+   * and renews it until stop(). Losing it (the store was unreachable past the lease, and another took over) stops
+   * this projector.
+   */
+  private async claimLease(): Promise<void> {
+    if (this.lease) return;
+    const ttlMs = this.options.leaseTtlMs ?? 15_000;
+    const holder = leaseHolder();
+    const claim = await this.store.claimLease({ holder, ttlMs, isGone: holderIsGone });
+    if (!claim.granted) throw new ProjectorLeaseError(claim.holder, claim.expiresAt);
+    const renew = setInterval(() => {
+      this.store.claimLease({ holder, ttlMs }).then(
+        (again) => {
+          if (again.granted || this.lease?.holder !== holder) return;
+          this.logger.error(`projector lost its lease to ${again.holder}: stopping`);
+          void this.stop();
+        },
+        (error: unknown) => this.logger.error(`projector could not renew its lease: ${(error as Error).message}`),
+      );
+    }, Math.max(1, Math.floor(ttlMs / 3)));
+    renew.unref();
+    this.lease = { holder, renew };
   }
 
   // ---------------------------------------------------------------- live
