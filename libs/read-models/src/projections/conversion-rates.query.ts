@@ -1,7 +1,6 @@
 import type { LeadSource } from '@pipeline-ledger/domain';
-import { SumRow } from '../read-model-store.port';
+import { Filter, SumRow } from '../read-model-store.port';
 import { compareGroups, groupOf } from './group-key';
-import { Filter } from '../read-model-store.port';
 import { CONVERSION_SUM_FIELDS, CONVERSION_TIERS, FUNNEL_FIELDS, FunnelField } from './lead-conversion.counters';
 import { SumPlan, SumRequest, dayWindowFilters, eqFilter, sliceWindow } from './query-request';
 import { numberField, rate } from './rate';
@@ -71,8 +70,8 @@ const GROUP_FIELDS: Record<ConversionGroupBy, string> = { source: 'source', owne
  * counts include everything that became of them, at any date). Period: the counters of the days in the window, in
  * which `created` counts leads created that day and the other counts what happened that day.
  *
- * Which counters: the coarsest tier that has every dimension the query groups or filters by (by source only, when
- * neither owner nor campaign is asked about), and in it the window's whole months from the monthly rollup and the
+ * Which counters: the coarsest tier that has every dimension the query groups or filters by (by source, owner or
+ * campaign alone when only one of them is asked about), and in it the window's whole months from the monthly rollup and the
  * days of a partial first or last month from the daily counters. The rows read grow with neither the number of
  * leads nor the length of the window.
  */

@@ -99,7 +99,6 @@ export interface ConversionCounterDocument extends Record<FunnelField, number> {
   [field: string]: unknown;
 }
 
-
 /** Every count a lead adds to both collections, in its present state. */
 export function conversionContributions(doc: ConversionLeadDocument | null): CounterIncrement[] {
   if (!doc) return [];

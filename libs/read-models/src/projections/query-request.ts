@@ -79,7 +79,9 @@ export function sliceWindow(from: string | undefined, to: string | undefined): W
 
 /** The last day (YYYY-MM-DD) of a month (YYYY-MM). */
 export function lastDayOfMonth(month: string): string {
-  const day = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0)).getUTCDate();
+  const date = new Date(0);
+  date.setUTCFullYear(Number(month.slice(0, 4)), Number(month.slice(5, 7)), 0); // day 0 of the next month (years < 100 too)
+  const day = date.getUTCDate();
   return `${month}-${String(day).padStart(2, '0')}`;
 }
 
