@@ -127,6 +127,29 @@ describe('ProjectorRunner', () => {
     expect(bad).toMatchObject({ status: 'failed', failure: { position: (await events.readStream('poison'))[0].position.toString() } });
   });
 
+  it('catches up in growing batches: fewer transactions', async () => {
+    const first = await start([tallyProjection('tally')]);
+    await first.stop();
+    for (let s = 0; s < 60; s++) await appendPings(`s-${s % 7}`, 1);
+    const sizes: number[] = [];
+    const write = store.writeBatch.bind(store);
+    const spy = jest.spyOn(store, 'writeBatch').mockImplementation(async (batch) => {
+      sizes.push(batch.upserts.length);
+      return write(batch);
+    });
+    try {
+      const runner = await start([tallyProjection('tally')], { liveBatchSize: 2, catchUpBatchSize: 16 });
+      await eventually(async () => expect((await runner.status())[0].lag).toBe('0'));
+      expect(await typeCounts('tally_types')).toEqual({ Ping: 60 });
+      // 60 events in batches of 2, 4, 8, 16, 16, 14 (each writes the streams it touched, at most 7): 6 transactions, not 30.
+      expect(sizes.length).toBeLessThanOrEqual(7);
+      await appendPings('s-live', 1); // and a live event still shows within the timed flush
+      await eventually(async () => expect(await typeCounts('tally_types')).toEqual({ Ping: 61 }));
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('rebuilds the projections whose version changed in one shared rebuild, where one that throws stops alone', async () => {
     await appendPings('ok', 2);
     await appendPings('poison', 1, 'Pong');

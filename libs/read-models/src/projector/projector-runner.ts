@@ -15,6 +15,11 @@ export interface ProjectorOptions {
   liveBatchSize?: number;
   /** How long a live event may wait for others to share its batch (ms). Default 50: well inside the freshness aim (200 ms p99), and batches big enough that following the store costs the write side little. */
   maxDelayMs?: number;
+  /**
+   * Largest batch while catching up (after a restart, or a new read-model file): full batches double from
+   * liveBatchSize up to this. Default 10,000.
+   */
+  catchUpBatchSize?: number;
   /** Events read from the store per page during a rebuild. Default 5000. */
   rebuildBatchSize?: number;
   /**
@@ -217,14 +222,22 @@ export class ProjectorRunner {
     const after = minCheckpoint([...this.live.values()]);
     const done = (async () => {
       try {
+        const liveBatchSize = this.options.liveBatchSize ?? 1000;
+        // A batch that fills up means the projector is behind (after a restart, say): batches double, up to
+        // catchUpBatchSize, so that catching up pays for fewer transactions; a timed flush means it is live again.
+        let batchLimit = liveBatchSize;
         for await (const event of this.events.subscribeToAll({ after, signal: abort.signal })) {
           await this.flushing; // a timed flush may be writing
           this.pending.push(event);
-          if (this.pending.length >= (this.options.liveBatchSize ?? 1000)) {
+          if (this.pending.length >= batchLimit) {
             await this.flush();
+            batchLimit = Math.max(liveBatchSize, Math.min(batchLimit * 2, this.options.catchUpBatchSize ?? 10_000));
             await yieldToEventLoop(); // catching up: pages are read and written synchronously, let requests in
           } else {
-            this.flushTimer ??= setTimeout(() => void this.flush(), this.options.maxDelayMs ?? 50);
+            this.flushTimer ??= setTimeout(() => {
+              batchLimit = liveBatchSize;
+              void this.flush();
+            }, this.options.maxDelayMs ?? 50);
           }
         }
       } catch (error) {
@@ -261,6 +274,7 @@ export class ProjectorRunner {
       } catch (error) {
         await this.fail(track, error);
       }
+      if (events.length >= 1000) await yieldToEventLoop(); // a catch-up batch: let requests in between projections
     }
   }
 
