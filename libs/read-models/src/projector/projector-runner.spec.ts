@@ -165,6 +165,17 @@ describe('ProjectorRunner', () => {
     await eventually(async () => expect(await typeCounts('two_types')).toEqual({ Ping: 3, Pong: 1 })); // and live
   });
 
+  it('builds projections never built beside a store with events through one shared rebuild, then follows live', async () => {
+    await appendPings('s-1', 3);
+    const messages: string[] = [];
+    const runner = await start([tallyProjection('one'), tallyProjection('two')], { logger: { log: (m: string) => messages.push(m), error: (m: string) => messages.push(m) } });
+    await eventually(async () => expect((await runner.status()).map((s) => [s.name, s.lag, s.active.generation])).toEqual([['one', '0', 2], ['two', '0', 2]]));
+    expect(messages.filter((m) => m.startsWith('rebuilt'))).toEqual(['rebuilt one, two over 3 events']);
+    expect(await typeCounts('one_types')).toEqual({ Ping: 3 });
+    await appendPings('s-1', 1);
+    await eventually(async () => expect(await typeCounts('two_types')).toEqual({ Ping: 4 }));
+  });
+
   it('lets timers run while it catches up live batch by batch', async () => {
     const first = await start([tallyProjection('tally')]);
     await appendPings('s-0', 1);

@@ -124,19 +124,25 @@ export class ProjectorRunner {
   /** Prepares every projection, starts following the store, and starts the rebuilds that versions call for. */
   async start(): Promise<void> {
     await this.claimLease();
+    const head = await this.events.headPosition();
     const toRebuild: Projection[] = [];
     for (const projection of this.projections) {
       const state = await this.store.prepare(definition(projection));
       if (state.status === 'failed') await this.store.setFailure(projection.name, null); // try again after a restart
-      if (state.active.version === projection.version) {
+      // Never built (a new projection, or a new read-model file) beside a store with events: the rebuild's buffered
+      // path builds it about twice as fast as live batches (1M events: 70 s instead of 150 s).
+      const neverBuilt = state.active.checkpoint === null && head !== null;
+      if (state.active.version === projection.version && !neverBuilt) {
         this.live.set(projection.name, { projection, generation: state.active.generation, checkpoint: state.active.checkpoint });
       } else {
-        this.logger.log(`projection ${projection.name}: stored version ${state.active.version}, code version ${projection.version}: rebuilding`);
+        const why = neverBuilt && state.active.version === projection.version ? 'not built yet' : `stored version ${state.active.version}, code version ${projection.version}`;
+        this.logger.log(`projection ${projection.name}: ${why}: rebuilding`);
         toRebuild.push(projection);
       }
     }
     this.startLive();
-    // One rebuild for all of them: one read of the store, and a projection that fails there stops alone.
+    // One rebuild for all of them: one read of the store, and a projection that fails there stops alone. Meanwhile
+    // their active generations keep answering (empty, for one never built, with its lag saying so).
     if (toRebuild.length) {
       this.startRebuild(toRebuild).catch(async (error: unknown) => {
         for (const projection of toRebuild) await this.rebuildFailed(projection, error);
