@@ -95,8 +95,12 @@ function holderIsGone(holder: string): boolean {
  * the next run starts from the checkpoints.
  *
  * A projection that throws stops alone: its failure (event id, error) is recorded, its checkpoint stays before the
- * event, and the others go on. A projection whose stored version differs from its code's is rebuilt at start-up
- * into a fresh generation, while its old generation keeps answering queries; so is one rebuilt on request.
+ * event, and the others go on. A projection whose stored version differs from its code's, or that was never built
+ * while the store has events, is rebuilt at start-up into a fresh generation (all such in one pass over the store),
+ * while its old generation keeps answering queries; so is one rebuilt on request. A rebuild buffers its writes (see
+ * TrackBuffer); following live writes each batch with its checkpoint.
+ *
+ * One runner writes a read-model store at a time: it holds the store's lease from start() or rebuild() to stop().
  */
 export class ProjectorRunner {
   private readonly live = new Map<string, Track>();
