@@ -7,6 +7,7 @@ import { ReadSideModule } from './read-side/read-side.module';
 import { ContactsController } from './contacts/contacts.controller';
 import { ConversionCompleter } from './conversion/conversion-completer';
 import { ConversionRecoveryService } from './conversion/conversion-recovery.service';
+import { HistoryController } from './history/history.controller';
 import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { StorageModule } from './infrastructure/storage.module';
@@ -24,7 +25,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), StorageModule.forRoot(config), ReadSideModule],
-      controllers: [LeadsController, OpportunitiesController, StagesController, AccountsController, ContactsController, HealthController],
+      controllers: [LeadsController, OpportunitiesController, StagesController, AccountsController, ContactsController, HistoryController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         EventSourcedRepository,

@@ -1,0 +1,73 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { streamIdFor } from '@pipeline-ledger/domain';
+import { EVENT_STORE, EventStore } from '@pipeline-ledger/event-store';
+import { z } from 'zod';
+import { presentAccount } from '../accounts/accounts.controller';
+import { presentContact } from '../contacts/contacts.controller';
+import { pathId } from '../http/respond';
+import { presentLead } from '../leads/lead.presenter';
+import { presentOpportunity } from '../opportunities/opportunity.presenter';
+import { parseQuery } from '../read-side/query-params';
+import { RECORDS, RecordType, Records } from '../write/record-types';
+import { RecordHistory, recordHistory } from './record-history';
+
+const historyParams = z.strictObject({
+  asOf: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant, e.g. 2026-03-01T12:00:00Z' }).optional(),
+  basis: z.enum(['recorded', 'occurred'], { error: 'must be recorded or occurred' }).default('recorded'),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+/**
+ * Auditors: a record's full history, event by event, with what each changed and the state after it; `asOf` for
+ * the state as it stood at an instant, by recorded time or (basis=occurred) business time.
+ */
+@ApiTags('history')
+@Controller()
+export class HistoryController {
+  constructor(
+    @Inject(RECORDS) private readonly records: Records,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+  ) {}
+
+  @Get('leads/:id/history')
+  async lead(@Param('id') id: string, @Query() query: Record<string, unknown>) {
+    const history = await this.history(this.records.lead, id, presentLead, query);
+    const conversion = history.state['conversion'] as { accountId: string; contactId: string; opportunityId: string | null } | null;
+    // A converted lead leads on to the records it produced, whose histories read the same way.
+    const produced = conversion && {
+      account: `/accounts/${conversion.accountId}/history`,
+      contact: `/contacts/${conversion.contactId}/history`,
+      opportunity: conversion.opportunityId ? `/opportunities/${conversion.opportunityId}/history` : null,
+    };
+    return { ...history, produced };
+  }
+
+  @Get('accounts/:id/history')
+  account(@Param('id') id: string, @Query() query: Record<string, unknown>) {
+    return this.history(this.records.account, id, presentAccount, query);
+  }
+
+  @Get('contacts/:id/history')
+  contact(@Param('id') id: string, @Query() query: Record<string, unknown>) {
+    return this.history(this.records.contact, id, presentContact, query);
+  }
+
+  @Get('opportunities/:id/history')
+  opportunity(@Param('id') id: string, @Query() query: Record<string, unknown>) {
+    return this.history(this.records.opportunity, id, presentOpportunity, query);
+  }
+
+  private async history<C, S extends { exists: boolean }, E>(
+    record: RecordType<C, S, E>,
+    rawId: string,
+    present: (id: string, state: S, revision: number) => object,
+    query: Record<string, unknown>,
+  ): Promise<RecordHistory> {
+    const id = pathId(rawId);
+    const options = parseQuery(historyParams, query);
+    const events = await this.events.readStream(streamIdFor(record.kind, id));
+    return recordHistory(record, id, events, present as (id: string, state: S, revision: number) => Record<string, unknown>, options);
+  }
+}
