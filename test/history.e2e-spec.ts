@@ -94,6 +94,25 @@ describe('Histories for auditors over HTTP', () => {
     }
   });
 
+  it('lists every event one request caused, across streams: a conversion', async () => {
+    const id = await createLead(t, { ...adaLead, company: 'Correlated Ltd' });
+    const converted = await request(t.http).post(`/leads/${id}/convert`).set('X-Correlation-Id', 'audit-conversion-1').send({ doNotCreateOpportunity: true }).expect(200);
+    const { accountId, contactId } = converted.body;
+    const found = await request(t.http).get('/correlations/audit-conversion-1').expect(200);
+    expect(found.body.correlationId).toBe('audit-conversion-1');
+    expect(found.body.events.map((e: { streamId: string; type: string }) => [e.streamId, e.type])).toEqual(
+      expect.arrayContaining([
+        [`lead-${id}`, 'LeadConverted'],
+        [`account-${accountId}`, 'AccountCreated'],
+        [`contact-${contactId}`, 'ContactCreated'],
+      ]),
+    );
+    const positions = found.body.events.map((e: { position: string }) => BigInt(e.position));
+    expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : 1)));
+    await request(t.http).get('/correlations/nothing-here').expect(404)
+      .expect((r) => expect(r.body).toMatchObject({ error: 'CORRELATION_NOT_FOUND' }));
+  });
+
   it('refuses bad parameters with 400 naming them, and an unknown record with 404', async () => {
     const id = await createLead(t);
     const bad = await request(t.http).get(`/leads/${id}/history`).query({ asOf: 'yesterday', basis: 'whenever', page: 0, pageSize: 10_000, extra: 1 }).expect(400);

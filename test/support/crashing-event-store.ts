@@ -30,6 +30,9 @@ export class CrashingEventStore implements EventStore {
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<StoredEvent> {
     return this.inner.subscribeToAll(options);
   }
+  readCorrelated(correlationId: string, options?: { maxCount?: number }): Promise<StoredEvent[]> {
+    return this.inner.readCorrelated(correlationId, options);
+  }
   headPosition(): Promise<bigint | null> {
     return this.inner.headPosition();
   }

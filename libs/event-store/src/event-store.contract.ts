@@ -325,6 +325,28 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('readCorrelated', () => {
+      it('finds everything one request caused, across streams, in position order, and nothing else', async () => {
+        const correlationId = randomUUID();
+        const [a, b] = [newStreamId(), newStreamId()];
+        const caused = (type: string) => newEvent({ type, metadata: newMetadata({ correlationId }) });
+        await store.appendToStream(a, [caused('First'), caused('Second')], { expectedRevision: 'no_stream' });
+        await store.appendToStream(newStreamId(), [newEvent()], { expectedRevision: 'no_stream' }); // another request
+        await store.appendToStream(b, [caused('Third')], { expectedRevision: 'no_stream' });
+
+        const found = await store.readCorrelated(correlationId);
+        expect(found.map((e) => [e.streamId, e.type])).toEqual([
+          [a, 'First'],
+          [a, 'Second'],
+          [b, 'Third'],
+        ]);
+        expect(found.every((e) => e.metadata.correlationId === correlationId)).toBe(true);
+        expect(found.map((e) => e.position)).toEqual([...found.map((e) => e.position)].sort((x, y) => (x < y ? -1 : 1)));
+        expect(await store.readCorrelated(correlationId, { maxCount: 2 })).toHaveLength(2);
+        expect(await store.readCorrelated(randomUUID())).toEqual([]);
+      });
+    });
+
     describe('subscribeToAll', () => {
       it('delivers stored events (catch-up), then new ones (live), in order, and ends on abort', async () => {
         const before = await appendMany(store, 5);

@@ -125,6 +125,12 @@ export interface EventStore {
    */
   subscribeToAll(options?: SubscribeOptions): AsyncIterable<StoredEvent>;
 
+  /**
+   * Every event whose metadata carries this correlation id (everything one request caused, across streams), in
+   * position order, at most maxCount (default 10,000). None: an empty list. EventStoreDB's $bc-<id> stream.
+   */
+  readCorrelated(correlationId: string, options?: { maxCount?: number }): Promise<StoredEvent[]>;
+
   /** Position of the last event in the global stream; null when the store is empty. */
   headPosition(): Promise<bigint | null>;
 

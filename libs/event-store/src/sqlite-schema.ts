@@ -18,7 +18,10 @@ const SCHEMA = `
     metadata       TEXT    NOT NULL,
     recorded_at    TEXT    NOT NULL,
     UNIQUE (stream_id, revision)
-  )`;
+  );
+  -- Everything one request caused, across streams (GET /correlations/:id): one expression index, built at the first
+  -- open of a file that predates it.
+  CREATE INDEX IF NOT EXISTS events_by_correlation ON events (json_extract(metadata, '$.correlationId'))`;
 
 /** Opens (creating if needed) an event store file, configured for durable commits. */
 export function openEventDatabase(filename: string, busyTimeoutMs: number): Database.Database {
@@ -98,6 +101,9 @@ export function prepareEventStatements(db: Database.Database) {
       `SELECT ${EVENT_COLUMNS} FROM events
        WHERE position > ? AND position <= ? AND type IN (SELECT value FROM json_each(?))
        ORDER BY position ASC LIMIT ?`,
+    ),
+    readCorrelated: stmt<[string, number], EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE json_extract(metadata, '$.correlationId') = ? ORDER BY position ASC LIMIT ?`,
     ),
     headPosition: stmt<[], { head: bigint | null }>('SELECT MAX(position) AS head FROM events'),
   };

@@ -71,6 +71,12 @@ export class SqliteEventStore implements EventStore {
     return rows.map(toStoredEvent);
   }
 
+  async readCorrelated(correlationId: string, options: { maxCount?: number } = {}): Promise<StoredEvent[]> {
+    this.assertOpen();
+    if (typeof correlationId !== 'string') throw new TypeError('correlationId must be a string');
+    return this.statements.readCorrelated.all(correlationId, toLimit(options.maxCount, 10_000)).map(toStoredEvent);
+  }
+
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     this.assertOpen();
     return this.readPage(options.after ?? null, toLimit(options.maxCount, this.defaultReadAllCount));

@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { streamIdFor } from '@pipeline-ledger/domain';
+import { DomainError, streamIdFor } from '@pipeline-ledger/domain';
 import { EVENT_STORE, EventStore } from '@pipeline-ledger/event-store';
 import { z } from 'zod';
 import { presentAccount } from '../accounts/accounts.controller';
@@ -18,6 +18,9 @@ const historyParams = z.strictObject({
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(100),
 });
+
+/** Correlation ids are the X-Correlation-Id a client sent (or a UUID the api chose): printable, bounded. */
+const correlationParam = z.object({ id: z.string().trim().min(1).max(200) });
 
 /**
  * Auditors: a record's full history, event by event, with what each changed and the state after it; `asOf` for
@@ -42,6 +45,29 @@ export class HistoryController {
       opportunity: conversion.opportunityId ? `/opportunities/${conversion.opportunityId}/history` : null,
     };
     return { ...history, produced };
+  }
+
+  /** Every event one request caused, across streams (a conversion: the lead's, the account's, the contact's...). */
+  @Get('correlations/:id')
+  async correlation(@Param('id') raw: string) {
+    const correlationId = parseQuery(correlationParam, { id: raw }).id;
+    const events = await this.events.readCorrelated(correlationId);
+    if (events.length === 0) throw new DomainError('not_found', 'CORRELATION_NOT_FOUND', `no event carries correlation id ${correlationId}`);
+    return {
+      correlationId,
+      events: events.map((e) => ({
+        streamId: e.streamId,
+        type: e.type,
+        schemaVersion: e.schemaVersion,
+        revision: e.revision,
+        position: e.position.toString(),
+        occurredAt: e.metadata.occurredAt,
+        recordedAt: e.metadata.recordedAt,
+        actor: e.metadata.actor,
+        causationId: e.metadata.causationId,
+        data: e.data,
+      })),
+    };
   }
 
   @Get('accounts/:id/history')
