@@ -1,3 +1,5 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
 import request from 'supertest';
 import { adaLead, createLead } from './support/fixtures';
 import { TestApp, removeDir, startTestApp } from './support/test-app';
@@ -111,6 +113,35 @@ describe('Histories for auditors over HTTP', () => {
     expect(positions).toEqual([...positions].sort((a, b) => (a < b ? -1 : 1)));
     await request(t.http).get('/correlations/nothing-here').expect(404)
       .expect((r) => expect(r.body).toMatchObject({ error: 'CORRELATION_NOT_FOUND' }));
+  });
+
+  it('chains every event to the one before it, and verify finds exactly the event altered behind the service\'s back', async () => {
+    const id = await createLead(t, { ...adaLead, company: 'Chained Ltd' });
+    await request(t.http).patch(`/leads/${id}`).send({ title: 'Chief Engineer' }).expect(200);
+    await request(t.http).post(`/leads/${id}/contacts`).send({ channel: 'call' }).expect(200);
+    await request(t.http).post(`/leads/${id}/contacts`).send({ channel: 'email' }).expect(200);
+    const clean = await request(t.http).get(`/leads/${id}/verify`).expect(200);
+    expect(clean.body).toEqual({ streamId: `lead-${id}`, ok: true, events: 4, verified: 4, unchained: 0, firstBroken: null });
+
+    // Someone with the database file changes the title recorded in revision 1.
+    const db = new Database(join(t.dataDir, 'events.sqlite'));
+    try {
+      const changed = db
+        .prepare(`UPDATE events SET data = json_set(data, '$.changes.title', 'Nobody') WHERE stream_id = ? AND revision = 1`)
+        .run(`lead-${id}`).changes;
+      expect(changed).toBe(1);
+    } finally {
+      db.close();
+    }
+    const tampered = await request(t.http).get(`/leads/${id}/verify`).expect(200);
+    expect(tampered.body).toMatchObject({ ok: false, events: 4, verified: 1, firstBroken: { revision: 1, type: 'LeadDetailsUpdated' } });
+    expect(tampered.body.firstBroken.expectedHash).not.toBe(tampered.body.firstBroken.storedHash);
+
+    // Every record kind verifies the same way.
+    const converted = await request(t.http).post(`/leads/${await createLead(t, { ...adaLead, company: 'Also Chained' })}/convert`).send({ doNotCreateOpportunity: true }).expect(200);
+    await request(t.http).get(`/accounts/${converted.body.accountId}/verify`).expect(200).expect((r) => expect(r.body).toMatchObject({ ok: true, verified: 1 }));
+    await request(t.http).get(`/contacts/${converted.body.contactId}/verify`).expect(200).expect((r) => expect(r.body).toMatchObject({ ok: true, verified: 1 }));
+    await request(t.http).get('/leads/00000000-0000-4000-8000-000000000000/verify').expect(404);
   });
 
   it('refuses bad parameters with 400 naming them, and an unknown record with 404', async () => {

@@ -4,6 +4,7 @@
  */
 export * from './event-store.port';
 export * from './event-store.errors';
+export * from './event-chain';
 export { SqliteEventStore } from './sqlite.event-store';
 export type { SqliteEventStoreOptions } from './sqlite.event-store';
 export type { AppendBatcherStats } from './sqlite-append-batcher';

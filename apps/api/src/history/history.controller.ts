@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { DomainError, streamIdFor } from '@pipeline-ledger/domain';
-import { EVENT_STORE, EventStore } from '@pipeline-ledger/event-store';
+import { EVENT_STORE, EventStore, verifyChain } from '@pipeline-ledger/event-store';
 import { z } from 'zod';
 import { presentAccount } from '../accounts/accounts.controller';
 import { presentContact } from '../contacts/contacts.controller';
@@ -70,6 +70,27 @@ export class HistoryController {
     };
   }
 
+  /** Recomputes the lead's hash chain: ok, or the first event whose stored hash does not match. */
+  @Get('leads/:id/verify')
+  verifyLead(@Param('id') id: string) {
+    return this.verify(this.records.lead, id);
+  }
+
+  @Get('accounts/:id/verify')
+  verifyAccount(@Param('id') id: string) {
+    return this.verify(this.records.account, id);
+  }
+
+  @Get('contacts/:id/verify')
+  verifyContact(@Param('id') id: string) {
+    return this.verify(this.records.contact, id);
+  }
+
+  @Get('opportunities/:id/verify')
+  verifyOpportunity(@Param('id') id: string) {
+    return this.verify(this.records.opportunity, id);
+  }
+
   @Get('accounts/:id/history')
   account(@Param('id') id: string, @Query() query: Record<string, unknown>) {
     return this.history(this.records.account, id, presentAccount, query);
@@ -83,6 +104,14 @@ export class HistoryController {
   @Get('opportunities/:id/history')
   opportunity(@Param('id') id: string, @Query() query: Record<string, unknown>) {
     return this.history(this.records.opportunity, id, presentOpportunity, query);
+  }
+
+  private async verify<C, S extends { exists: boolean }, E>(record: RecordType<C, S, E>, rawId: string) {
+    const id = pathId(rawId);
+    const streamId = streamIdFor(record.kind, id);
+    const events = await this.events.readStream(streamId);
+    if (events.length === 0) throw DomainError.notFound(record.kind, id);
+    return { streamId, ...verifyChain(events) };
   }
 
   private async history<C, S extends { exists: boolean }, E>(

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError, DomainEvent, EVENT_SCHEMA_VERSIONS, fold, isRefusal, streamIdFor } from '@pipeline-ledger/domain';
-import { EVENT_STORE, EventStore, NewEvent, StoredEvent, WrongExpectedRevisionError } from '@pipeline-ledger/event-store';
+import { EVENT_STORE, EventStore, NewEvent, StoredEvent, WrongExpectedRevisionError, chainHead, chainNewEvents } from '@pipeline-ledger/event-store';
 import { CommandContext, CommandOutcome } from './command-context';
 import { seededEventId } from './event-ids';
 import { RecordType } from './record-types';
@@ -63,7 +63,9 @@ export class EventSourcedRepository {
       if (decision.length === 0) return { id, state: loaded.state, revision: loaded.revision, appended: [], replayed: false };
 
       try {
-        const result = await this.store.appendToStream(streamId, toNewEvents(decision, ctx), {
+        // Tamper evidence: each event's hash chains from the stream's previous one (see event-chain.ts).
+        const chained = chainNewEvents(streamId, loaded.revision + 1, chainHead(loaded.events), toNewEvents(decision, ctx));
+        const result = await this.store.appendToStream(streamId, chained, {
           expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
         });
         // Not written: a concurrent run of the same idempotent command got there first; the next loop answers with it.

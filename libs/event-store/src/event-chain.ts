@@ -1,0 +1,85 @@
+import { hash as digest } from 'node:crypto';
+import { NewEvent, StoredEvent } from './event-store.port';
+
+/**
+ * Tamper evidence: each event's metadata carries `hash`, the SHA-256 (hex) of the previous event's hash in its stream
+ * and this event's content as JSON (event id, stream, revision, type, schema version, data, and its metadata without
+ * `hash` and without the store's `recordedAt`, keys in the order they were written: a store must keep JSON as written,
+ * as SQLite's TEXT and EventStoreDB do; one that reorders keys, like PostgreSQL's jsonb, would need a canonical
+ * form). The first event of a stream chains from GENESIS. Changing any stored event, moving it to another stream or
+ * revision, or changing an earlier one breaks every hash from there on; recomputing the chain finds the first event that does not match. (Cutting events off a stream's end leaves a
+ * valid shorter chain: that is what revisions and positions elsewhere are for.)
+ *
+ * Events written before hashes existed carry none: they are chained implicitly (their hash is computed, not
+ * stored), so the first hashed event after them still covers them, but they cannot be checked one by one.
+ */
+export const CHAIN_GENESIS = '0'.repeat(64);
+
+type Chainable = Pick<StoredEvent, 'eventId' | 'streamId' | 'revision' | 'type' | 'schemaVersion' | 'data'> & { metadata: Record<string, unknown> };
+
+export function eventHash(previous: string, event: Chainable): string {
+  const { hash: _hash, recordedAt: _recordedAt, ...metadata } = event.metadata;
+  // Plain JSON.stringify, not a canonical form with sorted keys: key order survives the store (JSON text kept as
+  // written, and JSON.parse keeps it), and sorting every key cost ~20 µs an event on the write path, 8% of a command.
+  const content = JSON.stringify([event.eventId, event.streamId, event.revision, event.type, event.schemaVersion, event.data, metadata]);
+  return digest('sha256', `${previous}\n${content}`, 'hex'); // one-shot: cheaper than createHash for a few KB
+}
+
+/** The hash the next event of a stream chains from: the last event's stored hash, or the chain worked out. */
+export function chainHead(events: readonly StoredEvent[]): string {
+  const last = events[events.length - 1];
+  if (!last) return CHAIN_GENESIS;
+  if (typeof last.metadata['hash'] === 'string') return last.metadata['hash'];
+  return events.reduce((previous, event) => (typeof event.metadata['hash'] === 'string' ? event.metadata['hash'] : eventHash(previous, event)), CHAIN_GENESIS);
+}
+
+/** New events with their hashes, chained from `previous`, as revisions firstRevision, firstRevision + 1, ... */
+export function chainNewEvents(streamId: string, firstRevision: number, previous: string, events: readonly NewEvent[]): NewEvent[] {
+  let hash = previous;
+  return events.map((event, i) => {
+    hash = eventHash(hash, { ...event, streamId, revision: firstRevision + i });
+    return { ...event, metadata: { ...event.metadata, hash } };
+  });
+}
+
+export interface ChainBreak {
+  eventId: string;
+  revision: number;
+  position: string;
+  type: string;
+  expectedHash: string;
+  storedHash: string;
+}
+
+export interface ChainVerification {
+  ok: boolean;
+  events: number;
+  /** Events whose stored hash matched. */
+  verified: number;
+  /** Events written before hashes existed: covered by the next hashed event, not checkable alone. */
+  unchained: number;
+  /** The first event whose stored hash does not match its content and the chain before it; null when none. */
+  firstBroken: ChainBreak | null;
+}
+
+/** Recomputes a stream's chain (events in revision order) and reports the first event that does not match. */
+export function verifyChain(events: readonly StoredEvent[]): ChainVerification {
+  let previous = CHAIN_GENESIS;
+  let verified = 0;
+  let unchained = 0;
+  for (const event of events) {
+    const expected = eventHash(previous, event);
+    const stored = event.metadata['hash'];
+    if (typeof stored !== 'string') {
+      unchained++;
+    } else if (stored !== expected) {
+      const firstBroken = { eventId: event.eventId, revision: event.revision, position: event.position.toString(), type: event.type, expectedHash: expected, storedHash: stored };
+      return { ok: false, events: events.length, verified, unchained, firstBroken };
+    } else {
+      verified++;
+    }
+    // Chain from what was stored when it matched (the same), or from the content when there was nothing stored.
+    previous = expected;
+  }
+  return { ok: true, events: events.length, verified, unchained, firstBroken: null };
+}
