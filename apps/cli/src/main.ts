@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { mkdirSync } from 'node:fs';
-import { SqliteEventStore } from '@pipeline-ledger/event-store';
+import { ChainBreak, ChainVerifier, SqliteEventStore } from '@pipeline-ledger/event-store';
 import { ALL_PROJECTIONS, ProjectorRunner, SqliteReadModelStore } from '@pipeline-ledger/read-models';
 import { ConfigError, loadConfig } from '../../api/src/config/app-config';
 
@@ -11,7 +11,7 @@ import { ConfigError, loadConfig } from '../../api/src/config/app-config';
  */
 const program = new Command()
   .name('pipeline-ledger')
-  .description('Pipeline Ledger command line: rebuild read models (more commands come with later issues).');
+  .description('Pipeline Ledger command line: rebuild read models, verify the event store\'s hash chains.');
 
 program
   .command('rebuild')
@@ -44,6 +44,58 @@ program
     }
     const seconds = (Date.now() - started) / 1000;
     console.log(`rebuilt ${names.length ? names.join(', ') : 'all projections'}: ${total} events in ${seconds.toFixed(1)} s (${Math.round(total / Math.max(seconds, 0.001))} events/s)`);
+  });
+
+program
+  .command('verify')
+  .description('recompute the hash chains of the event store (every stream, or one), and name the first event of each stream that does not match')
+  .option('--stream <streamId>', 'one stream only, e.g. lead-<id>')
+  .option('--no-progress', 'no progress bar (for logs)')
+  .action(async (options: { stream?: string; progress: boolean }) => {
+    const config = loadConfig();
+    const events = new SqliteEventStore({ filename: config.eventStoreFile });
+    const verifier = new ChainVerifier();
+    const breaks: ChainBreak[] = [];
+    const bar = new SingleBar({ format: '{bar} {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}', hideCursor: true }, Presets.shades_classic);
+    const started = Date.now();
+    let count = 0;
+    try {
+      if (options.stream) {
+        for (const event of await events.readStream(options.stream)) {
+          count++;
+          const broken = verifier.check(event);
+          if (broken) breaks.push(broken);
+        }
+      } else {
+        const head = await events.headPosition();
+        if (options.progress) bar.start(Number(head ?? 0n), 0, { speed: 0 });
+        for (let after: bigint | null = null; ; ) {
+          const page = await events.readAll({ after, maxCount: 5000 });
+          for (const event of page) {
+            const broken = verifier.check(event);
+            if (broken) breaks.push(broken);
+          }
+          count += page.length;
+          if (options.progress) bar.update(Number(page.at(-1)?.position ?? 0n), { speed: Math.round(count / Math.max((Date.now() - started) / 1000, 0.001)) });
+          if (page.length < 5000) break;
+          after = page[page.length - 1]!.position;
+        }
+      }
+    } finally {
+      if (options.progress && !options.stream) bar.stop();
+      await events.close();
+    }
+    const seconds = (Date.now() - started) / 1000;
+    console.log(
+      `${count} events in ${seconds.toFixed(1)} s (${Math.round(count / Math.max(seconds, 0.001))} events/s): ${verifier.verified} verified, ` +
+        `${verifier.unchained} written before hashes existed, ${breaks.length} stream(s) broken`,
+    );
+    for (const b of breaks) console.log(`BROKEN ${b.streamId} at revision ${b.revision} (event ${b.eventId}, ${b.type}, position ${b.position})`);
+    if (options.stream && count === 0) {
+      console.error(`no stream ${options.stream}`);
+      process.exitCode = 1;
+    }
+    if (breaks.length) process.exitCode = 1;
   });
 
 function positiveInt(value: string): number {

@@ -43,6 +43,7 @@ export function chainNewEvents(streamId: string, firstRevision: number, previous
 }
 
 export interface ChainBreak {
+  streamId: string;
   eventId: string;
   revision: number;
   position: string;
@@ -64,22 +65,37 @@ export interface ChainVerification {
 
 /** Recomputes a stream's chain (events in revision order) and reports the first event that does not match. */
 export function verifyChain(events: readonly StoredEvent[]): ChainVerification {
-  let previous = CHAIN_GENESIS;
-  let verified = 0;
-  let unchained = 0;
+  const verifier = new ChainVerifier();
   for (const event of events) {
-    const expected = eventHash(previous, event);
-    const stored = event.metadata['hash'];
-    if (typeof stored !== 'string') {
-      unchained++;
-    } else if (stored !== expected) {
-      const firstBroken = { eventId: event.eventId, revision: event.revision, position: event.position.toString(), type: event.type, expectedHash: expected, storedHash: stored };
-      return { ok: false, events: events.length, verified, unchained, firstBroken };
-    } else {
-      verified++;
-    }
-    // Chain from what was stored when it matched (the same), or from the content when there was nothing stored.
-    previous = expected;
+    const broken = verifier.check(event);
+    if (broken) return { ok: false, events: events.length, verified: verifier.verified, unchained: verifier.unchained, firstBroken: broken };
   }
-  return { ok: true, events: events.length, verified, unchained, firstBroken: null };
+  return { ok: true, events: events.length, verified: verifier.verified, unchained: verifier.unchained, firstBroken: null };
+}
+
+/**
+ * Checks events of any number of streams, each stream's in revision order, interleaved as the global stream gives
+ * them (the CLI's verify of a whole store). Keeps one hash per stream seen. A stream that broke is not checked
+ * further: everything after its first broken event follows from it.
+ */
+export class ChainVerifier {
+  verified = 0;
+  unchained = 0;
+  private readonly heads = new Map<string, string>();
+  private readonly broken = new Set<string>();
+
+  /** The break this event shows, or null (it matched, or carries no hash, or its stream broke already). */
+  check(event: StoredEvent): ChainBreak | null {
+    if (this.broken.has(event.streamId)) return null;
+    const expected = eventHash(this.heads.get(event.streamId) ?? CHAIN_GENESIS, event);
+    const stored = event.metadata['hash'];
+    if (typeof stored === 'string' && stored !== expected) {
+      this.broken.add(event.streamId);
+      return { streamId: event.streamId, eventId: event.eventId, revision: event.revision, position: event.position.toString(), type: event.type, expectedHash: expected, storedHash: stored };
+    }
+    if (typeof stored === 'string') this.verified++;
+    else this.unchained++;
+    this.heads.set(event.streamId, expected);
+    return null;
+  }
 }

@@ -1,0 +1,54 @@
+import Database from 'better-sqlite3';
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import request from 'supertest';
+import { adaLead, createLead } from './support/fixtures';
+import { TestApp, removeDir, startTestApp } from './support/test-app';
+
+const ROOT = resolve(__dirname, '..');
+
+/** The CLI as a user runs it (from source, with ts-node), on a data directory. */
+function cli(dataDir: string, ...args: string[]) {
+  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: dataDir },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: run.status, out: `${run.stdout}${run.stderr}` };
+}
+
+describe('CLI verify', () => {
+  let t: TestApp;
+  let good: string;
+  let bad: string;
+  beforeAll(async () => {
+    t = await startTestApp();
+    good = await createLead(t);
+    bad = await createLead(t, { ...adaLead, company: 'Tampered Ltd' });
+    for (const id of [good, bad]) await request(t.http).post(`/leads/${id}/contacts`).send({ channel: 'call' }).expect(200);
+    await t.close();
+    const db = new Database(join(t.dataDir, 'events.sqlite'));
+    try {
+      db.prepare(`UPDATE events SET metadata = json_set(metadata, '$.actor', 'user:mallory') WHERE stream_id = ? AND revision = 1`).run(`lead-${bad}`);
+    } finally {
+      db.close();
+    }
+  });
+  afterAll(() => removeDir(t.dataDir));
+
+  it('checks every stream of the store, names the first altered event of the broken one, and exits 1', () => {
+    const run = cli(t.dataDir, 'verify', '--no-progress');
+    expect(run.out).toContain('4 events');
+    expect(run.out).toContain('3 verified');
+    expect(run.out).toContain(`BROKEN lead-${bad} at revision 1`);
+    expect(run.out).not.toContain(`lead-${good}`);
+    expect(run.status).toBe(1);
+  });
+
+  it('checks one stream, and exits 0 when it holds', () => {
+    const run = cli(t.dataDir, 'verify', '--stream', `lead-${good}`);
+    expect(run.out).toContain('2 verified');
+    expect(run.status).toBe(0);
+  });
+});
