@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
+import { parse } from 'csv-parse/sync';
 import request from 'supertest';
 import { adaLead, createLead } from './support/fixtures';
 import { TestApp, removeDir, startTestApp } from './support/test-app';
@@ -142,6 +143,23 @@ describe('Histories for auditors over HTTP', () => {
     await request(t.http).get(`/accounts/${converted.body.accountId}/verify`).expect(200).expect((r) => expect(r.body).toMatchObject({ ok: true, verified: 1 }));
     await request(t.http).get(`/contacts/${converted.body.contactId}/verify`).expect(200).expect((r) => expect(r.body).toMatchObject({ ok: true, verified: 1 }));
     await request(t.http).get('/leads/00000000-0000-4000-8000-000000000000/verify').expect(404);
+  });
+
+  it('exports the whole history as CSV for spreadsheets, quoting what needs it', async () => {
+    const id = await createLead(t, { ...adaLead, company: 'Comma, Quote "and" Co' });
+    await request(t.http).patch(`/leads/${id}`).send({ title: 'Head of R&D, Europe' }).expect(200);
+    const csv = await request(t.http).get(`/leads/${id}/history`).query({ format: 'csv', pageSize: 1 }).expect(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['content-disposition']).toBe(`attachment; filename="lead-${id}-history.csv"`);
+    const rows = parse(csv.text, { columns: true }) as Array<Record<string, string>>;
+    expect(rows.map((r) => [r['revision'], r['type']])).toEqual([
+      ['0', 'LeadCreated'],
+      ['1', 'LeadDetailsUpdated'],
+    ]); // the whole history, whatever pageSize says
+    expect(JSON.parse(rows[0]!['data']!)).toMatchObject({ leadId: id, company: 'Comma, Quote "and" Co' });
+    expect(rows[1]!['changes']).toBe('title: "CTO" -> "Head of R&D, Europe"');
+    expect(Object.keys(rows[0]!)).toEqual(['position', 'revision', 'type', 'schemaVersion', 'occurredAt', 'recordedAt', 'actor', 'correlationId', 'causationId', 'changes', 'data']);
+    await request(t.http).get(`/leads/${id}/history`).query({ format: 'xml' }).expect(400);
   });
 
   it('refuses bad parameters with 400 naming them, and an unknown record with 404', async () => {

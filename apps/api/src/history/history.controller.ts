@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import { DomainError, streamIdFor } from '@pipeline-ledger/domain';
 import { EVENT_STORE, EventStore, verifyChain } from '@pipeline-ledger/event-store';
@@ -10,13 +11,15 @@ import { presentLead } from '../leads/lead.presenter';
 import { presentOpportunity } from '../opportunities/opportunity.presenter';
 import { parseQuery } from '../read-side/query-params';
 import { RECORDS, RecordType, Records } from '../write/record-types';
-import { RecordHistory, recordHistory } from './record-history';
+import { RecordHistory, historyCsv, recordHistory } from './record-history';
 
 const historyParams = z.strictObject({
   asOf: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 instant, e.g. 2026-03-01T12:00:00Z' }).optional(),
   basis: z.enum(['recorded', 'occurred'], { error: 'must be recorded or occurred' }).default('recorded'),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(100),
+  /** csv: the whole history (as of asOf) as a spreadsheet, not a page of it. */
+  format: z.enum(['json', 'csv'], { error: 'must be json or csv' }).default('json'),
 });
 
 /** Correlation ids are the X-Correlation-Id a client sent (or a UUID the api chose): printable, bounded. */
@@ -35,8 +38,9 @@ export class HistoryController {
   ) {}
 
   @Get('leads/:id/history')
-  async lead(@Param('id') id: string, @Query() query: Record<string, unknown>) {
-    const history = await this.history(this.records.lead, id, presentLead, query);
+  async lead(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
+    const history = await this.history(this.records.lead, id, presentLead, query, res);
+    if (typeof history === 'string') return history;
     const conversion = history.state['conversion'] as { accountId: string; contactId: string; opportunityId: string | null } | null;
     // A converted lead leads on to the records it produced, whose histories read the same way.
     const produced = conversion && {
@@ -92,18 +96,18 @@ export class HistoryController {
   }
 
   @Get('accounts/:id/history')
-  account(@Param('id') id: string, @Query() query: Record<string, unknown>) {
-    return this.history(this.records.account, id, presentAccount, query);
+  account(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
+    return this.history(this.records.account, id, presentAccount, query, res);
   }
 
   @Get('contacts/:id/history')
-  contact(@Param('id') id: string, @Query() query: Record<string, unknown>) {
-    return this.history(this.records.contact, id, presentContact, query);
+  contact(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
+    return this.history(this.records.contact, id, presentContact, query, res);
   }
 
   @Get('opportunities/:id/history')
-  opportunity(@Param('id') id: string, @Query() query: Record<string, unknown>) {
-    return this.history(this.records.opportunity, id, presentOpportunity, query);
+  opportunity(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
+    return this.history(this.records.opportunity, id, presentOpportunity, query, res);
   }
 
   private async verify<C, S extends { exists: boolean }, E>(record: RecordType<C, S, E>, rawId: string) {
@@ -119,10 +123,16 @@ export class HistoryController {
     rawId: string,
     present: (id: string, state: S, revision: number) => object,
     query: Record<string, unknown>,
-  ): Promise<RecordHistory> {
+    res: Response,
+  ): Promise<RecordHistory | string> {
     const id = pathId(rawId);
-    const options = parseQuery(historyParams, query);
+    const { format, ...options } = parseQuery(historyParams, query);
     const events = await this.events.readStream(streamIdFor(record.kind, id));
-    return recordHistory(record, id, events, present as (id: string, state: S, revision: number) => Record<string, unknown>, options);
+    const show = present as (id: string, state: S, revision: number) => Record<string, unknown>;
+    if (format === 'json') return recordHistory(record, id, events, show, options);
+    const all = recordHistory(record, id, events, show, { ...options, page: 1, pageSize: Math.max(1, events.length) });
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="${record.kind}-${id}-history.csv"`);
+    return historyCsv(all);
   }
 }

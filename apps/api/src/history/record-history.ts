@@ -1,4 +1,5 @@
 import { DomainError, fold } from '@pipeline-ledger/domain';
+import { stringify } from 'csv-stringify/sync';
 import { StoredEvent } from '@pipeline-ledger/event-store';
 import { toDomainEvent } from '../write/event-sourced.repository';
 import { RecordType } from '../write/record-types';
@@ -131,4 +132,37 @@ function walk(before: unknown, after: unknown, path: string, changes: FieldChang
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The columns of a history as CSV, one row per event, for spreadsheets. */
+export const HISTORY_CSV_COLUMNS = [
+  'position',
+  'revision',
+  'type',
+  'schemaVersion',
+  'occurredAt',
+  'recordedAt',
+  'actor',
+  'correlationId',
+  'causationId',
+  'changes',
+  'data',
+] as const;
+
+/** A history as CSV (RFC 4180, a header row): changes as "field: from -> to" lines, data as JSON. */
+export function historyCsv(history: RecordHistory): string {
+  const rows = history.entries.map((e) => [
+    e.position,
+    e.revision,
+    e.type,
+    e.schemaVersion,
+    e.occurredAt,
+    e.recordedAt,
+    e.actor,
+    e.correlationId,
+    e.causationId ?? '',
+    e.changes.map((c) => `${c.field}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`).join('\n'),
+    JSON.stringify(e.data),
+  ]);
+  return stringify(rows, { header: true, columns: [...HISTORY_CSV_COLUMNS], record_delimiter: 'windows' });
 }
