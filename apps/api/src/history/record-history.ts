@@ -121,13 +121,15 @@ export function changesBetween(before: Record<string, unknown>, after: Record<st
 }
 
 function walk(before: unknown, after: unknown, path: string, changes: FieldChange[]): void {
+  if (before === after) return;
   if (isPlainObject(before) && isPlainObject(after)) {
     for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
       walk(before[key], after[key], path ? `${path}.${key}` : key, changes);
     }
     return;
   }
-  if (JSON.stringify(before ?? null) !== JSON.stringify(after ?? null)) changes.push({ field: path, from: before ?? null, to: after ?? null });
+  const same = typeof before === 'object' && typeof after === 'object' ? JSON.stringify(before ?? null) === JSON.stringify(after ?? null) : (before ?? null) === (after ?? null);
+  if (!same) changes.push({ field: path, from: before ?? null, to: after ?? null });
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
