@@ -18,7 +18,7 @@ function cli(dataDir: string, ...args: string[]) {
   return { status: run.status, out: `${run.stdout}${run.stderr}` };
 }
 
-describe('CLI verify', () => {
+describe('CLI verify and replay', () => {
   let t: TestApp;
   let good: string;
   let bad: string;
@@ -50,5 +50,27 @@ describe('CLI verify', () => {
     const run = cli(t.dataDir, 'verify', '--stream', `lead-${good}`);
     expect(run.out).toContain('2 verified');
     expect(run.status).toBe(0);
+  });
+
+  it("replays a lead's history as a timeline, as JSON lines, and as of an instant", () => {
+    const timeline = cli(t.dataDir, 'replay', 'lead', good);
+    expect(timeline.status).toBe(0);
+    const lines = timeline.out.trim().split('\n');
+    expect(lines[0]).toMatch(/^\S+Z {2}r0 {2}LeadCreated {2}by anonymous/);
+    expect(timeline.out).toMatch(/r1 {2}LeadContacted/);
+    expect(timeline.out).toContain('    status: "Open - Not Contacted" -> "Working - Contacted"');
+    expect(lines.at(-1)).toBe('2 events');
+
+    const json = cli(t.dataDir, 'replay', 'lead', good, '--json');
+    const entries = json.out.trim().split('\n').map((line) => JSON.parse(line) as { type: string; state: { contactCount: number } });
+    expect(entries.map((e) => [e.type, e.state.contactCount])).toEqual([
+      ['LeadCreated', 0],
+      ['LeadContacted', 1],
+    ]);
+
+    const before = cli(t.dataDir, 'replay', 'lead', good, '--as-of', '2000-01-01T00:00:00Z');
+    expect(before.status).toBe(1);
+    expect(before.out).toContain('did not exist yet at 2000-01-01T00:00:00Z');
+    expect(cli(t.dataDir, 'replay', 'invoice', good).status).toBe(1);
   });
 });
