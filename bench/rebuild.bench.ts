@@ -94,7 +94,7 @@ async function runOne(file: string, workDir: string, batch: number): Promise<One
   let count = 0;
   let lastPrint = performance.now();
   const started = performance.now();
-  await runner.start();
+  // rebuild() alone, as the CLI runs it (start() would begin the same rebuild itself: nothing is built yet).
   await runner.rebuild(undefined, (p) => {
     count = p.events;
     const rss = process.memoryUsage().rss;
