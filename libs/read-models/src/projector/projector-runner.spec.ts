@@ -176,6 +176,16 @@ describe('ProjectorRunner', () => {
     await eventually(async () => expect(await typeCounts('two_types')).toEqual({ Ping: 4 }));
   });
 
+  it('lets a second rebuild request join the one in progress, progress included', async () => {
+    for (let s = 0; s < 10; s++) await appendPings(`s-${s}`, 4);
+    const runner = await start([tallyProjection('tally')], { rebuildBatchSize: 4 }); // never built: start() rebuilds
+    const seen: number[] = [];
+    await runner.rebuild(['tally'], (p) => seen.push(p.events));
+    expect(seen.length).toBeGreaterThan(0);
+    expect(seen.at(-1)).toBe(40);
+    expect(await typeCounts('tally_types')).toEqual({ Ping: 40 });
+  });
+
   it('lets timers run while it catches up live batch by batch', async () => {
     const first = await start([tallyProjection('tally')]);
     await appendPings('s-0', 1);

@@ -110,7 +110,8 @@ export class ProjectorRunner {
   private pending: StoredEvent[] = [];
   private flushTimer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
-  private readonly rebuilds = new Map<string, Promise<void>>();
+  /** Rebuilds in progress by their projections, with whoever wants their progress (a second request joins the first). */
+  private readonly rebuilds = new Map<string, { job: Promise<void>; listeners: Set<(progress: RebuildProgress) => void> }>();
   private stopped = false;
   private lease: { holder: string; renew: NodeJS.Timeout } | null = null;
 
@@ -158,7 +159,7 @@ export class ProjectorRunner {
   async stop(): Promise<void> {
     this.stopped = true;
     await this.stopLive();
-    await Promise.allSettled([...this.rebuilds.values()]);
+    await Promise.allSettled([...this.rebuilds.values()].map((r) => r.job));
     const lease = this.lease;
     this.lease = null;
     if (lease) {
@@ -308,9 +309,13 @@ export class ProjectorRunner {
   private startRebuild(projections: readonly Projection[], onProgress?: (progress: RebuildProgress) => void): Promise<void> {
     const key = projections.map((p) => p.name).sort().join(',');
     const running = this.rebuilds.get(key);
-    if (running) return running;
-    const job = this.runRebuild(projections, onProgress).finally(() => this.rebuilds.delete(key));
-    this.rebuilds.set(key, job);
+    if (running) {
+      if (onProgress) running.listeners.add(onProgress);
+      return running.job;
+    }
+    const listeners = new Set(onProgress ? [onProgress] : []);
+    const job = this.runRebuild(projections, (progress) => listeners.forEach((listener) => listener(progress))).finally(() => this.rebuilds.delete(key));
+    this.rebuilds.set(key, { job, listeners });
     return job;
   }
 
