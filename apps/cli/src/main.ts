@@ -4,13 +4,10 @@ import { mkdirSync } from 'node:fs';
 import { ChainBreak, ChainVerifier, SqliteEventStore } from '@pipeline-ledger/event-store';
 import { ALL_PROJECTIONS, ProjectorRunner, SqliteReadModelStore } from '@pipeline-ledger/read-models';
 import { streamIdFor } from '@pipeline-ledger/domain';
-import { presentAccount } from '../../api/src/accounts/accounts.controller';
 import { ConfigError, loadConfig } from '../../api/src/config/app-config';
-import { presentContact } from '../../api/src/contacts/contacts.controller';
+import { RECORD_KINDS, RecordKind, historySubject } from '../../api/src/history/history-subjects';
 import { recordHistory } from '../../api/src/history/record-history';
-import { presentLead } from '../../api/src/leads/lead.presenter';
-import { presentOpportunity } from '../../api/src/opportunities/opportunity.presenter';
-import { RecordType, Records, buildRecords } from '../../api/src/write/record-types';
+import { buildRecords } from '../../api/src/write/record-types';
 
 /**
  * pipeline-ledger: operations on the stores, from the command line. Settings come from the same environment
@@ -105,27 +102,24 @@ program
     if (breaks.length) process.exitCode = 1;
   });
 
-const KINDS = ['lead', 'account', 'contact', 'opportunity'] as const;
-type Kind = (typeof KINDS)[number];
-
 program
   .command('replay')
   .description("print a record's history as a timeline: every event, who and when, what it changed")
-  .argument('<kind>', KINDS.join(', '))
+  .argument('<kind>', RECORD_KINDS.join(', '))
   .argument('<id>', 'the record id')
   .option('--json', 'one JSON object per event (JSON lines), with the state after it')
   .option('--as-of <instant>', 'the history as it stood at this ISO 8601 instant')
   .option('--basis <basis>', 'recorded (when the store recorded events) or occurred (business time)', 'recorded')
   .action(async (kind: string, id: string, options: { json?: boolean; asOf?: string; basis: string }) => {
-    if (!(KINDS as readonly string[]).includes(kind)) throw new InvalidArgumentError(`kind must be one of ${KINDS.join(', ')}`);
+    if (!(RECORD_KINDS as readonly string[]).includes(kind)) throw new InvalidArgumentError(`kind must be one of ${RECORD_KINDS.join(', ')}`);
     if (options.basis !== 'recorded' && options.basis !== 'occurred') throw new InvalidArgumentError('--basis must be recorded or occurred');
     if (options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf))) throw new InvalidArgumentError('--as-of must be an ISO 8601 instant');
     const config = loadConfig();
     const records = buildRecords(config.stageCatalogue);
     const events = new SqliteEventStore({ filename: config.eventStoreFile });
     try {
-      const stored = await events.readStream(streamIdFor(kind as Kind, id));
-      const [record, present] = recordAndPresenter(records, kind as Kind);
+      const stored = await events.readStream(streamIdFor(kind as RecordKind, id));
+      const { record, present } = historySubject(records, kind as RecordKind);
       const history = recordHistory(record, id, stored, present, { asOf: options.asOf, basis: options.basis, page: 1, pageSize: Math.max(1, stored.length) });
       for (const entry of history.entries) {
         if (options.json) {
@@ -140,20 +134,6 @@ program
       await events.close();
     }
   });
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- one record kind per branch; recordHistory is generic over them
-function recordAndPresenter(records: Records, kind: Kind): [RecordType<any, any, any>, (id: string, state: any, revision: number) => Record<string, unknown>] {
-  switch (kind) {
-    case 'lead':
-      return [records.lead, presentLead];
-    case 'account':
-      return [records.account, presentAccount];
-    case 'contact':
-      return [records.contact, presentContact];
-    case 'opportunity':
-      return [records.opportunity, presentOpportunity];
-  }
-}
 
 function positiveInt(value: string): number {
   const n = Number(value);

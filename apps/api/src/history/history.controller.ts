@@ -4,13 +4,10 @@ import { ApiTags } from '@nestjs/swagger';
 import { DomainError, streamIdFor } from '@pipeline-ledger/domain';
 import { EVENT_STORE, EventStore, verifyChain } from '@pipeline-ledger/event-store';
 import { z } from 'zod';
-import { presentAccount } from '../accounts/accounts.controller';
-import { presentContact } from '../contacts/contacts.controller';
 import { pathId } from '../http/respond';
-import { presentLead } from '../leads/lead.presenter';
-import { presentOpportunity } from '../opportunities/opportunity.presenter';
 import { parseQuery } from '../read-side/query-params';
-import { RECORDS, RecordType, Records } from '../write/record-types';
+import { RECORDS, Records } from '../write/record-types';
+import { RecordKind, historySubject } from './history-subjects';
 import { RecordHistory, historyCsv, recordHistory } from './record-history';
 
 const historyParams = z.strictObject({
@@ -39,7 +36,7 @@ export class HistoryController {
 
   @Get('leads/:id/history')
   async lead(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
-    const history = await this.history(this.records.lead, id, presentLead, query, res);
+    const history = await this.history('lead', id, query, res);
     if (typeof history === 'string') return history;
     const conversion = history.state['conversion'] as { accountId: string; contactId: string; opportunityId: string | null } | null;
     // A converted lead leads on to the records it produced, whose histories read the same way.
@@ -77,62 +74,56 @@ export class HistoryController {
   /** Recomputes the lead's hash chain: ok, or the first event whose stored hash does not match. */
   @Get('leads/:id/verify')
   verifyLead(@Param('id') id: string) {
-    return this.verify(this.records.lead, id);
+    return this.verify('lead', id);
   }
 
   @Get('accounts/:id/verify')
   verifyAccount(@Param('id') id: string) {
-    return this.verify(this.records.account, id);
+    return this.verify('account', id);
   }
 
   @Get('contacts/:id/verify')
   verifyContact(@Param('id') id: string) {
-    return this.verify(this.records.contact, id);
+    return this.verify('contact', id);
   }
 
   @Get('opportunities/:id/verify')
   verifyOpportunity(@Param('id') id: string) {
-    return this.verify(this.records.opportunity, id);
+    return this.verify('opportunity', id);
   }
 
   @Get('accounts/:id/history')
   account(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
-    return this.history(this.records.account, id, presentAccount, query, res);
+    return this.history('account', id, query, res);
   }
 
   @Get('contacts/:id/history')
   contact(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
-    return this.history(this.records.contact, id, presentContact, query, res);
+    return this.history('contact', id, query, res);
   }
 
   @Get('opportunities/:id/history')
   opportunity(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
-    return this.history(this.records.opportunity, id, presentOpportunity, query, res);
+    return this.history('opportunity', id, query, res);
   }
 
-  private async verify<C, S extends { exists: boolean }, E>(record: RecordType<C, S, E>, rawId: string) {
+  private async verify(kind: RecordKind, rawId: string) {
     const id = pathId(rawId);
-    const streamId = streamIdFor(record.kind, id);
+    const streamId = streamIdFor(kind, id);
     const events = await this.events.readStream(streamId);
-    if (events.length === 0) throw DomainError.notFound(record.kind, id);
+    if (events.length === 0) throw DomainError.notFound(kind, id);
     return { streamId, ...verifyChain(events) };
   }
 
-  private async history<C, S extends { exists: boolean }, E>(
-    record: RecordType<C, S, E>,
-    rawId: string,
-    present: (id: string, state: S, revision: number) => object,
-    query: Record<string, unknown>,
-    res: Response,
-  ): Promise<RecordHistory | string> {
+  private async history(kind: RecordKind, rawId: string, query: Record<string, unknown>, res: Response): Promise<RecordHistory | string> {
     const id = pathId(rawId);
     const { format, ...options } = parseQuery(historyParams, query);
-    const events = await this.events.readStream(streamIdFor(record.kind, id));
-    const show = present as (id: string, state: S, revision: number) => Record<string, unknown>;
-    if (format === 'json') return recordHistory(record, id, events, show, options);
-    const all = recordHistory(record, id, events, show, { ...options, page: 1, pageSize: Math.max(1, events.length) });
+    const events = await this.events.readStream(streamIdFor(kind, id));
+    const { record, present } = historySubject(this.records, kind);
+    if (format === 'json') return recordHistory(record, id, events, present, options);
+    const all = recordHistory(record, id, events, present, { ...options, page: 1, pageSize: Math.max(1, events.length) });
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="${record.kind}-${id}-history.csv"`);
+    res.setHeader('Content-Disposition', `attachment; filename="${kind}-${id}-history.csv"`);
     return historyCsv(all);
   }
 }

@@ -6,6 +6,7 @@ import { NewEvent, SqliteEventStore, StoredEvent } from '@pipeline-ledger/event-
 import { Projection } from '../projection';
 import { ReadModelDocument } from '../read-model-store.port';
 import { SqliteReadModelStore } from '../sqlite.read-model-store';
+import { eventually } from '../testing/eventually';
 import { ProjectorLeaseError, ProjectorRunner } from './projector-runner';
 
 /** A small projection: one document per stream (events seen), and counters per event type. */
@@ -38,18 +39,6 @@ const event = (type: string): NewEvent => ({
   data: {},
   metadata: { actor: 't', correlationId: 'c', causationId: null, occurredAt: new Date().toISOString() },
 });
-
-async function eventually(check: () => Promise<void>, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
 
 describe('ProjectorRunner', () => {
   let dir: string;

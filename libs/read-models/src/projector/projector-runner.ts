@@ -4,6 +4,7 @@ import { EventStore, StoredEvent } from '@pipeline-ledger/event-store';
 import { Projection } from '../projection';
 import { ProjectionState, ReadModelStore } from '../read-model-store.port';
 import { ProjectionFailedError, Track, TrackBuffer, applyAndWrite } from './track-batch';
+import { yieldToEventLoop } from '../yield-to-event-loop';
 
 export interface ProjectorLogger {
   log(message: string): void;
@@ -367,15 +368,6 @@ export class ProjectorRunner {
     if (buffers.length) this.logger.log(`rebuilt ${buffers.map((b) => b.track.projection.name).join(', ')} over ${count} events`);
     this.startLive();
   }
-}
-
-/**
- * Lets timers and I/O run. The embedded SQLite stores are synchronous behind their async signatures, so without this
- * a rebuild would be one unbroken chain of microtasks: an api running the projector in-process would answer no
- * request until it finished. With it, requests wait at most one projection's page or one flush.
- */
-function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function flushAll(buffers: readonly TrackBuffer[]): Promise<void> {
