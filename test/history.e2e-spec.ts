@@ -54,8 +54,17 @@ describe('Histories for auditors over HTTP', () => {
       [2, 2],
       [3, 3],
     ]);
+    // Each page is exactly its slice of the whole history (what the first entry of a page changed included), and
+    // every page answers with the state after the last event, not after the page's last.
+    const whole = await request(t.http).get(`/leads/${id}/history`).expect(200);
+    for (const page of [1, 2, 3]) {
+      const { body } = await request(t.http).get(`/leads/${id}/history?page=${page}&pageSize=2`).expect(200);
+      expect(body.entries).toEqual(whole.body.entries.slice((page - 1) * 2, page * 2));
+      expect(body.state).toEqual(whole.body.state);
+    }
     const beyond = await request(t.http).get(`/leads/${id}/history?page=9&pageSize=2`).expect(200);
     expect(beyond.body).toMatchObject({ total: 5, entries: [] });
+    expect(beyond.body.state).toEqual(whole.body.state);
   });
 
   it('answers as of an instant by recorded time, or by business time; before the lead existed, 404 saying so', async () => {

@@ -80,8 +80,12 @@ export function recordHistory<C, S extends { exists: boolean }, E>(
   const entries: HistoryEntry[] = [];
   const first = (options.page - 1) * options.pageSize;
   const last = first + options.pageSize;
+  const lastIndex = included.length - 1;
   included.forEach((event, i) => {
     state = record.decider.evolve(state, toDomainEvent(event) as E);
+    // Presenting is most of the cost of an entry: only the page's entries, the one just before it (what the first
+    // entry changed from) and the last (the answer's state) are shown.
+    if (i !== lastIndex && (i < first - 1 || i >= last)) return;
     const before = shown;
     shown = present(id, state, event.revision);
     if (i < first || i >= last) return;
@@ -116,16 +120,28 @@ export function recordHistory<C, S extends { exists: boolean }, E>(
 /** The fields that differ between two presented states; nested plain objects are compared field by field. */
 export function changesBetween(before: Record<string, unknown>, after: Record<string, unknown>): FieldChange[] {
   const changes: FieldChange[] = [];
-  walk(before, after, '', changes);
-  return changes.filter((c) => c.field !== 'revision');
+  walkObjects(before, after, '', changes, 'revision');
+  return changes;
 }
 
-function walk(before: unknown, after: unknown, path: string, changes: FieldChange[]): void {
+/**
+ * Keys in before's order, then the keys only after has (the order a reader expects); the path of a key is only built
+ * when something under it changed. This runs once per history entry, so it allocates no key set and no path per key.
+ */
+function walkObjects(before: Record<string, unknown>, after: Record<string, unknown>, prefix: string, changes: FieldChange[], skip?: string): void {
+  for (const key in before) {
+    if (key !== skip) walk(before[key], after[key], prefix, key, changes);
+  }
+  for (const key in after) {
+    if (key !== skip && !Object.prototype.hasOwnProperty.call(before, key)) walk(undefined, after[key], prefix, key, changes);
+  }
+}
+
+function walk(before: unknown, after: unknown, prefix: string, key: string, changes: FieldChange[]): void {
   if (before === after) return;
+  const path = prefix ? `${prefix}.${key}` : key;
   if (isPlainObject(before) && isPlainObject(after)) {
-    for (const key of new Set([...Object.keys(before), ...Object.keys(after)])) {
-      walk(before[key], after[key], path ? `${path}.${key}` : key, changes);
-    }
+    walkObjects(before, after, path, changes);
     return;
   }
   const same = typeof before === 'object' && typeof after === 'object' ? JSON.stringify(before ?? null) === JSON.stringify(after ?? null) : (before ?? null) === (after ?? null);
