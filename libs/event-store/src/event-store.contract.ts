@@ -431,6 +431,37 @@ export function describeEventStoreContract(
         abort.abort();
       });
 
+      it('with a stream prefix filter delivers only those streams, alone or with a type filter, through catch-up and live', async () => {
+        const run = randomUUID().slice(0, 8);
+        const streams = { order: `order${run}-1`, orderLine: `order${run}-line-2`, other: `invoice${run}-1`, lookalike: `xorder${run}-1` };
+        const appended: Array<{ eventId: string; streamId: string; type: string }> = [];
+        const appendRound = async () => {
+          for (const [i, streamId] of Object.values(streams).entries()) {
+            const event = newEvent({ type: i % 2 === 0 ? 'Kept' : 'Other' });
+            await append(streamId, [event]);
+            appended.push({ eventId: event.eventId, streamId, type: event.type });
+          }
+        };
+        await appendRound();
+        const abort = new AbortController();
+        const byPrefix = store.subscribeToAll({ after: start, signal: abort.signal, filter: { streamPrefixes: [`order${run}-`, `invoice${run}-`] } })[Symbol.asyncIterator]();
+        const both = store.subscribeToAll({ after: start, signal: abort.signal, filter: { eventTypes: ['Kept'], streamPrefixes: [`order${run}-`] } })[Symbol.asyncIterator]();
+        const prefixCaughtUp = await take(byPrefix, 3);
+        const bothCaughtUp = await take(both, 1);
+        const prefixLive = take(byPrefix, 3);
+        const bothLive = take(both, 1);
+        await appendRound();
+        const expectedPrefix = appended.filter((e) => e.streamId !== streams.lookalike).map((e) => e.eventId);
+        const expectedBoth = appended.filter((e) => e.type === 'Kept' && e.streamId.startsWith(`order${run}-`)).map((e) => e.eventId);
+        expect([...prefixCaughtUp, ...(await prefixLive)].map((e) => e.eventId)).toEqual(expectedPrefix);
+        expect([...bothCaughtUp, ...(await bothLive)].map((e) => e.eventId)).toEqual(expectedBoth);
+        abort.abort();
+      });
+
+      it('refuses a filter with neither event types nor stream prefixes', () => {
+        expect(() => store.subscribeToAll({ filter: {} })).toThrow(/eventTypes|streamPrefixes|filter/);
+      });
+
       it('with liveDelayMs still delivers every live event, in order, once', async () => {
         const abort = new AbortController();
         const iterator = store.subscribeToAll({ after: await store.headPosition(), signal: abort.signal, liveDelayMs: 30 })[Symbol.asyncIterator]();

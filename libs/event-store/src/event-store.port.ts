@@ -86,11 +86,11 @@ export interface SubscribeOptions {
   /** Deliver events strictly after this position (a checkpoint); null or undefined starts at the beginning. */
   after?: bigint | null;
   /**
-   * Deliver only events of these types (filtered in the store, so skipped events cost no parsing or delivery).
+   * Deliver only matching events (filtered in the store, so skipped events cost no parsing or delivery).
    * The subscription still moves past the others; a consumer that checkpoints the last delivered position
    * simply re-scans the skipped ones after a restart.
    */
-  filter?: { eventTypes: readonly string[] };
+  filter?: SubscriptionFilter;
   /**
    * Once caught up, how long to let new commits gather before reading them (ms). 0 (the default) delivers each
    * commit as soon as it is made; a background subscriber that does not need to be quick (a process manager)
@@ -99,6 +99,16 @@ export interface SubscribeOptions {
   liveDelayMs?: number;
   /** Ends the subscription: the iterator completes. Leaving a for-await loop ends it too. */
   signal?: AbortSignal;
+}
+
+/**
+ * Which events a subscription delivers: those of one of `eventTypes` (when given) whose stream id starts with one of
+ * `streamPrefixes` (when given). At least one of the two; an empty list matches nothing. EventStoreDB: a server-side
+ * $all filter (event type and stream name prefixes).
+ */
+export interface SubscriptionFilter {
+  eventTypes?: readonly string[];
+  streamPrefixes?: readonly string[];
 }
 
 export interface EventStore {

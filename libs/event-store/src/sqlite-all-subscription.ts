@@ -1,4 +1,4 @@
-import { StoredEvent } from './event-store.port';
+import { StoredEvent, SubscriptionFilter } from './event-store.port';
 
 /** One read of the global stream. */
 export interface AllStreamPage {
@@ -15,7 +15,7 @@ export interface AllStreamSource {
    * One page of the global stream strictly after `after`. Synchronous on purpose: between reading and deciding to
    * wait there is no await, so an in-process commit cannot slip in between unnoticed.
    */
-  readPage(after: bigint | null, maxCount: number, eventTypes: readonly string[] | undefined): AllStreamPage;
+  readPage(after: bigint | null, maxCount: number, filter: SubscriptionFilter | undefined): AllStreamPage;
   /** Counts in-process commits: unchanged since the last read that reached the head means nothing new here. */
   commitCount(): number;
   waitForCommit(timeoutMs: number, signal: AbortSignal): Promise<void>;
@@ -26,7 +26,7 @@ export interface AllSubscriptionOptions {
   signal: AbortSignal | undefined;
   pageSize: number;
   pollIntervalMs: number;
-  eventTypes: readonly string[] | undefined;
+  filter: SubscriptionFilter | undefined;
   liveDelayMs: number;
 }
 
@@ -106,7 +106,7 @@ export class SqliteAllSubscription implements AsyncIterableIterator<StoredEvent>
           continue;
         }
         this.readAtCommit = this.source.commitCount();
-        const read = this.source.readPage(this.cursor, this.options.pageSize, this.options.eventTypes);
+        const read = this.source.readPage(this.cursor, this.options.pageSize, this.options.filter);
         this.page = read.events;
         this.index = 0;
         this.cursor = read.scannedTo ?? this.cursor;

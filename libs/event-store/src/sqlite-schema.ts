@@ -96,10 +96,12 @@ export function prepareEventStatements(db: Database.Database) {
     readAll: stmt<[bigint, number], EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE position > ? ORDER BY position ASC LIMIT ?`,
     ),
-    /** Events of the given types (a JSON array) in (after, upTo]. */
-    readAllOfTypes: stmt<[bigint, bigint, string, number], EventRow>(
+    /** Events in (after, upTo] of the given types and stream id prefixes (JSON arrays; null: any). */
+    readAllFiltered: stmt<[bigint, bigint, string | null, string | null, string | null, string | null, number], EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events
-       WHERE position > ? AND position <= ? AND type IN (SELECT value FROM json_each(?))
+       WHERE position > ? AND position <= ?
+         AND (? IS NULL OR type IN (SELECT value FROM json_each(?)))
+         AND (? IS NULL OR EXISTS (SELECT 1 FROM json_each(?) AS p WHERE substr(stream_id, 1, length(p.value)) = p.value))
        ORDER BY position ASC LIMIT ?`,
     ),
     readCorrelated: stmt<[string, number], EventRow>(

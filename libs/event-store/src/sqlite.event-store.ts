@@ -10,6 +10,7 @@ import {
   ReadStreamOptions,
   StoredEvent,
   SubscribeOptions,
+  SubscriptionFilter,
 } from './event-store.port';
 import { AppendBatcherStats, SqliteAppendBatcher } from './sqlite-append-batcher';
 import { AllStreamPage, SqliteAllSubscription } from './sqlite-all-subscription';
@@ -86,7 +87,7 @@ export class SqliteEventStore implements EventStore {
     this.assertOpen();
     const subscription = new SqliteAllSubscription(
       {
-        readPage: (after, maxCount, eventTypes) => this.readSubscriptionPage(after, maxCount, eventTypes),
+        readPage: (after, maxCount, filter) => this.readSubscriptionPage(after, maxCount, filter),
         commitCount: () => this.notifier.commitCount,
         waitForCommit: (timeoutMs, signal) => this.notifier.waitForCommit(timeoutMs, signal),
       },
@@ -95,7 +96,7 @@ export class SqliteEventStore implements EventStore {
         signal: options.signal,
         pageSize: this.subscriptionPageSize,
         pollIntervalMs: this.pollIntervalMs,
-        eventTypes: options.filter ? checkEventTypes(options.filter.eventTypes) : undefined,
+        filter: options.filter ? checkFilter(options.filter) : undefined,
         liveDelayMs: checkDelay(options.liveDelayMs ?? 0),
       },
       (ended) => this.subscriptions.delete(ended),
@@ -144,15 +145,17 @@ export class SqliteEventStore implements EventStore {
     return this.statements.readAll.all(after ?? -1n, maxCount).map(toStoredEvent);
   }
 
-  private readSubscriptionPage(after: bigint | null, maxCount: number, eventTypes: readonly string[] | undefined): AllStreamPage {
-    if (!eventTypes) {
+  private readSubscriptionPage(after: bigint | null, maxCount: number, filter: SubscriptionFilter | undefined): AllStreamPage {
+    if (!filter) {
       const events = this.readPage(after, maxCount);
       return { events, scannedTo: events.at(-1)?.position ?? after, reachedHead: events.length < maxCount };
     }
     // Filtered: scan up to the head as it is now, so the cursor can move past skipped events even when none match.
     const head = this.statements.headPosition.get()?.head ?? null;
     if (head === null || (after !== null && after >= head)) return { events: [], scannedTo: after, reachedHead: true };
-    const events = this.statements.readAllOfTypes.all(after ?? -1n, head, JSON.stringify(eventTypes), maxCount).map(toStoredEvent);
+    const types = filter.eventTypes ? JSON.stringify(filter.eventTypes) : null;
+    const prefixes = filter.streamPrefixes ? JSON.stringify(filter.streamPrefixes) : null;
+    const events = this.statements.readAllFiltered.all(after ?? -1n, head, types, types, prefixes, prefixes, maxCount).map(toStoredEvent);
     const reachedHead = events.length < maxCount;
     return { events, scannedTo: reachedHead ? head : events[events.length - 1].position, reachedHead };
   }
@@ -162,11 +165,18 @@ export class SqliteEventStore implements EventStore {
   }
 }
 
-function checkEventTypes(eventTypes: readonly string[]): readonly string[] {
-  if (!Array.isArray(eventTypes) || eventTypes.some((t) => typeof t !== 'string' || t.length === 0)) {
-    throw new TypeError('filter.eventTypes must be an array of non-empty event type names');
-  }
-  return [...eventTypes];
+function checkFilter(filter: SubscriptionFilter): SubscriptionFilter {
+  const list = (name: keyof SubscriptionFilter): readonly string[] | undefined => {
+    const value = filter[name];
+    if (value === undefined) return undefined;
+    if (!Array.isArray(value) || value.some((t) => typeof t !== 'string' || t.length === 0)) {
+      throw new TypeError(`filter.${name} must be an array of non-empty strings`);
+    }
+    return [...value];
+  };
+  const checked = { eventTypes: list('eventTypes'), streamPrefixes: list('streamPrefixes') };
+  if (!checked.eventTypes && !checked.streamPrefixes) throw new TypeError('a filter needs eventTypes, streamPrefixes or both');
+  return checked;
 }
 
 function checkDelay(ms: number): number {

@@ -1,0 +1,63 @@
+import { DOMAIN_EVENT_TYPES, DomainEventType } from '@pipeline-ledger/domain';
+import { StoredEvent, SubscriptionFilter } from '@pipeline-ledger/event-store';
+import { z } from 'zod';
+
+/**
+ * One event as downstream services receive it, over the SSE feed and in webhook deliveries alike: the event id to
+ * deduplicate, the global position to resume from, the stable type and schema version, the envelope and the data.
+ * The store's own bookkeeping in the metadata (request hashes, idempotency keys, the hash chain) stays inside.
+ */
+export interface FeedMessage {
+  eventId: string;
+  /** Global position as a decimal string (a 64-bit integer): resume after it. */
+  position: string;
+  streamId: string;
+  type: string;
+  schemaVersion: number;
+  occurredAt: string;
+  recordedAt: string;
+  actor: string;
+  correlationId: string;
+  causationId: string | null;
+  data: Record<string, unknown>;
+}
+
+export function toFeedMessage(event: StoredEvent): FeedMessage {
+  return {
+    eventId: event.eventId,
+    position: event.position.toString(),
+    streamId: event.streamId,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    occurredAt: event.metadata.occurredAt,
+    recordedAt: event.metadata.recordedAt,
+    actor: event.metadata.actor,
+    correlationId: event.metadata.correlationId,
+    causationId: event.metadata.causationId,
+    data: event.data,
+  };
+}
+
+/** Which events a subscriber wants: some types, some stream prefixes ("lead-", "opportunity-"), or both; none: all. */
+export const feedFilterSchema = z.object({
+  eventTypes: z
+    .array(z.enum(DOMAIN_EVENT_TYPES as [DomainEventType, ...DomainEventType[]], { error: (issue) => `unknown event type ${JSON.stringify(issue.input)} (GET /asyncapi.json lists them)` }))
+    .min(1, 'must name at least one event type')
+    .max(DOMAIN_EVENT_TYPES.length)
+    .optional(),
+  streamPrefixes: z.array(z.string().min(1, 'must not be empty').max(200, 'must be at most 200 characters')).min(1, 'must name at least one prefix').max(20, 'at most 20 prefixes').optional(),
+});
+export type FeedFilter = z.infer<typeof feedFilterSchema>;
+
+/** The store's subscription filter for a feed filter; undefined when it lets everything through. */
+export function toSubscriptionFilter(filter: FeedFilter): SubscriptionFilter | undefined {
+  if (!filter.eventTypes && !filter.streamPrefixes) return undefined;
+  return { eventTypes: filter.eventTypes, streamPrefixes: filter.streamPrefixes };
+}
+
+/** Does an event pass a feed filter (for code that already holds the event)? */
+export function matchesFeedFilter(filter: FeedFilter, event: Pick<StoredEvent, 'type' | 'streamId'>): boolean {
+  if (filter.eventTypes && !(filter.eventTypes as readonly string[]).includes(event.type)) return false;
+  if (filter.streamPrefixes && !filter.streamPrefixes.some((p) => event.streamId.startsWith(p))) return false;
+  return true;
+}
