@@ -7,6 +7,8 @@ import { ReadSideModule } from './read-side/read-side.module';
 import { ContactsController } from './contacts/contacts.controller';
 import { ConversionCompleter } from './conversion/conversion-completer';
 import { ConversionRecoveryService } from './conversion/conversion-recovery.service';
+import { EventFeedService } from './feed/event-feed.service';
+import { EventsController } from './feed/events.controller';
 import { HistoryController } from './history/history.controller';
 import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
@@ -25,7 +27,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), StorageModule.forRoot(config), ReadSideModule],
-      controllers: [LeadsController, OpportunitiesController, StagesController, AccountsController, ContactsController, HistoryController, HealthController],
+      controllers: [LeadsController, OpportunitiesController, StagesController, AccountsController, ContactsController, HistoryController, EventsController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         EventSourcedRepository,
@@ -33,6 +35,7 @@ export class AppModule {
         ConvertLeadHandler,
         ConversionCompleter,
         ConversionRecoveryService,
+        EventFeedService,
       ],
     };
   }

@@ -21,6 +21,12 @@ const schema = z.object({
   STAGES_FILE: z.string().min(1, 'must not be empty').optional(),
   /** How often the conversion completer saves how far it has read (ms). */
   CHECKPOINT_INTERVAL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number').min(10, 'must be at least 10').max(60_000, 'must be at most 60000').default(1000),
+  /** GET /events: a heartbeat comment after this long without an event (ms). */
+  FEED_HEARTBEAT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number').min(100, 'must be at least 100').max(300_000, 'must be at most 300000').default(15_000),
+  /** GET /events: how long a disconnected EventSource waits before reconnecting (the SSE retry field, ms). */
+  FEED_RETRY_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number').min(10, 'must be at least 10').max(300_000, 'must be at most 300000').default(2000),
+  /** GET /events: at most this many feeds open at once; more get 503 with Retry-After. */
+  FEED_MAX_CLIENTS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(10_000, 'must be at most 10000').default(200),
 });
 
 export interface AppConfig {
@@ -35,6 +41,9 @@ export interface AppConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   checkpointIntervalMs: number;
   stageCatalogue: StageCatalogue;
+  feedHeartbeatMs: number;
+  feedRetryMs: number;
+  feedMaxClients: number;
 }
 
 export class ConfigError extends Error {
@@ -61,6 +70,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: c.LOG_LEVEL,
     checkpointIntervalMs: c.CHECKPOINT_INTERVAL_MS,
     stageCatalogue: c.STAGES_FILE ? loadStageCatalogue(c.STAGES_FILE) : DEFAULT_STAGE_CATALOGUE,
+    feedHeartbeatMs: c.FEED_HEARTBEAT_MS,
+    feedRetryMs: c.FEED_RETRY_MS,
+    feedMaxClients: c.FEED_MAX_CLIENTS,
   };
 }
 
