@@ -32,6 +32,11 @@ export class ApiProcess {
     return projector;
   }
 
+  /** The child's process id (for measuring its memory), or null when it is not running. */
+  get pid(): number | null {
+    return this.child?.pid ?? null;
+  }
+
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
   }
