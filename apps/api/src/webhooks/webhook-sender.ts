@@ -53,6 +53,8 @@ function describeFailure(error: unknown, timeoutMs: number, signal: AbortSignal)
   if (signal.aborted) return 'stopped before an answer came (the service was stopping or the subscription changed)';
   const e = error as { name?: string; message?: string; cause?: { code?: string; message?: string } };
   if (e?.name === 'TimeoutError' || e?.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  const cause = e?.cause ? `: ${e.cause.code ? `${e.cause.code} ` : ''}${e.cause.message ?? ''}`.trimEnd() : '';
+  // fetch says "fetch failed"; the cause says why ("connect ECONNREFUSED 127.0.0.1:4000", "getaddrinfo ENOTFOUND ...").
+  const why = e?.cause?.message || e?.cause?.code;
+  const cause = why ? `: ${why}` : '';
   return `${e?.message ?? String(error)}${cause}`.slice(0, 500);
 }
