@@ -19,6 +19,7 @@ import { OpportunitiesController } from './opportunities/opportunities.controlle
 import { EventSourcedRepository } from './write/event-sourced.repository';
 import { ExecuteRecordHandler } from './write/execute-record.handler';
 import { StagesController } from './opportunities/stages.controller';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** The service over HTTP: commands in, a record's current state and the read models out. */
 @Module({})
@@ -26,7 +27,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), StorageModule.forRoot(config), ReadSideModule],
+      imports: [CqrsModule.forRoot(), StorageModule.forRoot(config), ReadSideModule, WebhooksModule],
       controllers: [LeadsController, OpportunitiesController, StagesController, AccountsController, ContactsController, HistoryController, EventsController, HealthController],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },

@@ -23,9 +23,26 @@ describe('loadConfig', () => {
     ['PORT', '70000'],
     ['EVENT_STORE', 'postgres'],
     ['LOG_LEVEL', 'loud'],
+    ['WEBHOOKS', 'yes'],
+    ['WEBHOOK_TIMEOUT_MS', 'soon'],
+    ['WEBHOOK_MAX_ATTEMPTS', '0'],
   ])('fails fast naming %s when it is %s', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}=`));
+  });
+});
+
+describe('loadConfig: webhooks', () => {
+  it('delivers by default: 10 s timeout, retries from 1 s doubling up to 5 min, paused after 10 failed attempts', () => {
+    expect(loadConfig({}).webhooks).toEqual({ deliver: true, timeoutMs: 10_000, retryBaseMs: 1000, retryMaxMs: 300_000, maxAttempts: 10, refreshMs: 5000 });
+  });
+
+  it('WEBHOOKS=off leaves delivering to another replica', () => {
+    expect(loadConfig({ WEBHOOKS: 'off' }).webhooks.deliver).toBe(false);
+  });
+
+  it('refuses a retry cap below the first retry delay, naming WEBHOOK_RETRY_MAX_MS', () => {
+    expect(() => loadConfig({ WEBHOOK_RETRY_BASE_MS: '5000', WEBHOOK_RETRY_MAX_MS: '1000' })).toThrow(/WEBHOOK_RETRY_MAX_MS="1000": must be at least WEBHOOK_RETRY_BASE_MS/);
   });
 });
 

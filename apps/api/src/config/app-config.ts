@@ -8,6 +8,9 @@ import { z } from 'zod';
  * Every setting has a working default (embedded stores under ./data); a wrong one stops the process with a message
  * that names it and says why.
  */
+const milliseconds = (min: number, max: number) =>
+  z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
 const schema = z.object({
   PORT: z.coerce.number({ error: 'must be a port number, 0 to 65535' }).int('must be a whole number').min(0, 'must be 0 to 65535').max(65535, 'must be 0 to 65535').default(3000),
   HOST: z.string().min(1, 'must not be empty').default('0.0.0.0'),
@@ -22,12 +25,23 @@ const schema = z.object({
   /** How often the conversion completer saves how far it has read (ms). */
   CHECKPOINT_INTERVAL_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number').min(10, 'must be at least 10').max(60_000, 'must be at most 60000').default(1000),
   /** GET /events: a heartbeat comment after this long without an event (ms). */
-  FEED_HEARTBEAT_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number').min(100, 'must be at least 100').max(300_000, 'must be at most 300000').default(15_000),
+  FEED_HEARTBEAT_MS: milliseconds(100, 300_000).default(15_000),
   /** GET /events: how long a disconnected EventSource waits before reconnecting (the SSE retry field, ms). */
-  FEED_RETRY_MS: z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number').min(10, 'must be at least 10').max(300_000, 'must be at most 300000').default(2000),
+  FEED_RETRY_MS: milliseconds(10, 300_000).default(2000),
   /** GET /events: at most this many feeds open at once; more get 503 with Retry-After. */
   FEED_MAX_CLIENTS: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(10_000, 'must be at most 10000').default(200),
-});
+  /** on: this process delivers webhooks; off on every other replica, so that only one delivers. */
+  WEBHOOKS: z.enum(['on', 'off'], { error: 'must be on or off (only one replica should deliver webhooks)' }).default('on'),
+  /** How long a webhook delivery may take before it counts as failed (ms). */
+  WEBHOOK_TIMEOUT_MS: milliseconds(100, 600_000).default(10_000),
+  /** The first retry's delay (ms); each further one doubles it, with jitter, up to WEBHOOK_RETRY_MAX_MS. */
+  WEBHOOK_RETRY_BASE_MS: milliseconds(1, 3_600_000).default(1000),
+  WEBHOOK_RETRY_MAX_MS: milliseconds(1, 86_400_000).default(300_000),
+  /** Consecutive failed attempts after which a subscription is paused until resumed. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a number of attempts' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(10),
+  /** How often the deliverer re-reads the subscriptions, for those created, resumed or deleted through another replica (ms). */
+  WEBHOOK_REFRESH_MS: milliseconds(100, 3_600_000).default(5000),
+}).refine((c) => c.WEBHOOK_RETRY_MAX_MS >= c.WEBHOOK_RETRY_BASE_MS, { path: ['WEBHOOK_RETRY_MAX_MS'], message: 'must be at least WEBHOOK_RETRY_BASE_MS' });
 
 export interface AppConfig {
   port: number;
@@ -41,9 +55,24 @@ export interface AppConfig {
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   checkpointIntervalMs: number;
   stageCatalogue: StageCatalogue;
-  feedHeartbeatMs: number;
-  feedRetryMs: number;
-  feedMaxClients: number;
+  feed: FeedConfig;
+  webhooks: WebhookConfig;
+}
+
+export interface WebhookConfig {
+  /** Does this process deliver webhooks (the api serves the subscriptions either way)? */
+  deliver: boolean;
+  timeoutMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  maxAttempts: number;
+  refreshMs: number;
+}
+
+export interface FeedConfig {
+  heartbeatMs: number;
+  retryMs: number;
+  maxClients: number;
 }
 
 export class ConfigError extends Error {
@@ -70,9 +99,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: c.LOG_LEVEL,
     checkpointIntervalMs: c.CHECKPOINT_INTERVAL_MS,
     stageCatalogue: c.STAGES_FILE ? loadStageCatalogue(c.STAGES_FILE) : DEFAULT_STAGE_CATALOGUE,
-    feedHeartbeatMs: c.FEED_HEARTBEAT_MS,
-    feedRetryMs: c.FEED_RETRY_MS,
-    feedMaxClients: c.FEED_MAX_CLIENTS,
+    feed: { heartbeatMs: c.FEED_HEARTBEAT_MS, retryMs: c.FEED_RETRY_MS, maxClients: c.FEED_MAX_CLIENTS },
+    webhooks: {
+      deliver: c.WEBHOOKS === 'on',
+      timeoutMs: c.WEBHOOK_TIMEOUT_MS,
+      retryBaseMs: c.WEBHOOK_RETRY_BASE_MS,
+      retryMaxMs: c.WEBHOOK_RETRY_MAX_MS,
+      maxAttempts: c.WEBHOOK_MAX_ATTEMPTS,
+      refreshMs: c.WEBHOOK_REFRESH_MS,
+    },
   };
 }
 

@@ -35,7 +35,7 @@ export class EventFeedService implements OnModuleDestroy {
 
   /** Whether one more stream may open (FEED_MAX_CLIENTS). */
   hasRoom(): boolean {
-    return this.open.size < this.config.feedMaxClients && !this.shutdown.signal.aborted;
+    return this.open.size < this.config.feed.maxClients && !this.shutdown.signal.aborted;
   }
 
   stats(): FeedStats {
@@ -51,10 +51,10 @@ export class EventFeedService implements OnModuleDestroy {
     this.open.add(abort);
     this.served++;
     const stream = new SseStream(res);
-    const heartbeat = setInterval(() => stream.heartbeat(this.config.feedHeartbeatMs), Math.max(50, Math.floor(this.config.feedHeartbeatMs / 2)));
+    const heartbeat = setInterval(() => stream.heartbeat(this.config.feed.heartbeatMs), Math.max(50, Math.floor(this.config.feed.heartbeatMs / 2)));
     try {
       const after = request.after === 'end' ? await this.store.headPosition() : request.after;
-      stream.open(this.config.feedRetryMs);
+      stream.open(this.config.feed.retryMs);
       const events = this.store.subscribeToAll({ after, filter: toSubscriptionFilter(request.filter), signal: abort.signal });
       for await (const event of events) {
         await stream.ready(abort.signal);

@@ -1,7 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 
-type Operation = { parameters?: unknown[]; responses?: Record<string, unknown> };
+type Operation = { tags?: string[]; parameters?: unknown[]; responses?: Record<string, unknown> };
+
+/** Tags whose POSTs are not commands on records: the command headers (If-Match, Idempotency-Key, ...) mean nothing there. */
+const NOT_COMMANDS = new Set(['webhooks']);
 
 const ERROR_SCHEMA = {
   type: 'object',
@@ -47,7 +50,7 @@ export function setupOpenApi(app: INestApplication): OpenAPIObject {
         '400': errorResponse('a field is missing or malformed (each named in issues)'),
         ...(path === document.paths['/health'] ? {} : { '404': errorResponse('no record with that id') }),
       };
-      if (method === 'post' || method === 'patch') {
+      if ((method === 'post' || method === 'patch') && !operation.tags?.some((tag) => NOT_COMMANDS.has(tag))) {
         operation.parameters = [...(operation.parameters ?? []), ...COMMAND_HEADERS];
         operation.responses['409'] = errorResponse('a business rule refuses it, or the record changed (concurrency)');
       }

@@ -1,0 +1,131 @@
+import Database from 'better-sqlite3';
+import { FeedFilter } from '../feed/feed-message';
+import { DeliveryFailure, NewWebhookSubscription, WebhookStatus, WebhookStore, WebhookSubscription } from './webhook-store.port';
+
+interface Row {
+  id: string;
+  url: string;
+  filter: string;
+  secret: string;
+  status: string;
+  position: bigint | null;
+  created_at: string;
+  delivered_count: bigint;
+  consecutive_failures: bigint;
+  last_error: string | null;
+  last_attempt_at: string | null;
+  next_attempt_at: string | null;
+  paused_at: string | null;
+}
+
+/**
+ * Webhook subscriptions in a small table of their own, in the event store's file (like the checkpoints), written
+ * durably (synchronous = FULL): an acknowledged position survives a crash. The secret is stored as is, since it has
+ * to sign; whoever can read the events file can read it.
+ */
+export class SqliteWebhookStore implements WebhookStore {
+  private readonly db: Database.Database;
+  private readonly statements: ReturnType<SqliteWebhookStore['prepare']>;
+
+  constructor(filename: string) {
+    this.db = new Database(filename);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(`CREATE TABLE IF NOT EXISTS webhook_subscriptions (
+      id TEXT PRIMARY KEY,
+      url TEXT NOT NULL,
+      filter TEXT NOT NULL,
+      secret TEXT NOT NULL,
+      status TEXT NOT NULL CHECK (status IN ('active', 'paused')),
+      position INTEGER,
+      created_at TEXT NOT NULL,
+      delivered_count INTEGER NOT NULL DEFAULT 0,
+      consecutive_failures INTEGER NOT NULL DEFAULT 0,
+      last_error TEXT,
+      last_attempt_at TEXT,
+      next_attempt_at TEXT,
+      paused_at TEXT
+    )`);
+    this.statements = this.prepare();
+  }
+
+  private prepare() {
+    const select = (sql: string) => this.db.prepare(sql).safeIntegers(true);
+    return {
+      insert: this.db.prepare(
+        `INSERT INTO webhook_subscriptions (id, url, filter, secret, status, position, created_at) VALUES (@id, @url, @filter, @secret, 'active', @position, @createdAt)`,
+      ),
+      get: select('SELECT * FROM webhook_subscriptions WHERE id = ?'),
+      list: select('SELECT * FROM webhook_subscriptions ORDER BY rowid'),
+      delete: this.db.prepare('DELETE FROM webhook_subscriptions WHERE id = ?'),
+      resume: this.db.prepare(
+        `UPDATE webhook_subscriptions SET status = 'active', consecutive_failures = 0, next_attempt_at = NULL, paused_at = NULL WHERE id = ? AND status = 'paused'`,
+      ),
+      acknowledge: this.db.prepare(
+        `UPDATE webhook_subscriptions SET position = @position, delivered_count = delivered_count + 1, consecutive_failures = 0,
+           last_attempt_at = @at, next_attempt_at = NULL WHERE id = @id`,
+      ),
+      fail: this.db.prepare(
+        `UPDATE webhook_subscriptions SET consecutive_failures = consecutive_failures + 1, last_error = @error, last_attempt_at = @at,
+           next_attempt_at = @nextAttemptAt,
+           status = CASE WHEN @pause THEN 'paused' ELSE status END,
+           paused_at = CASE WHEN @pause THEN @at ELSE paused_at END
+         WHERE id = @id`,
+      ),
+    };
+  }
+
+  async create(s: NewWebhookSubscription): Promise<WebhookSubscription> {
+    this.statements.insert.run({ id: s.id, url: s.url, filter: JSON.stringify(s.filter), secret: s.secret, position: s.position, createdAt: s.createdAt });
+    return (await this.get(s.id))!;
+  }
+
+  async get(id: string): Promise<WebhookSubscription | null> {
+    const row = this.statements.get.get(id) as Row | undefined;
+    return row ? fromRow(row) : null;
+  }
+
+  async list(): Promise<WebhookSubscription[]> {
+    return (this.statements.list.all() as Row[]).map(fromRow);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return this.statements.delete.run(id).changes > 0;
+  }
+
+  async resume(id: string): Promise<WebhookSubscription | null> {
+    this.statements.resume.run(id);
+    return this.get(id);
+  }
+
+  async acknowledge(id: string, position: bigint, at: string): Promise<boolean> {
+    return this.statements.acknowledge.run({ id, position, at }).changes > 0;
+  }
+
+  async recordFailure(id: string, f: DeliveryFailure): Promise<boolean> {
+    return this.statements.fail.run({ id, error: f.error, at: f.at, nextAttemptAt: f.nextAttemptAt, pause: f.pause ? 1 : 0 }).changes > 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function fromRow(row: Row): WebhookSubscription {
+  return {
+    id: row.id,
+    url: row.url,
+    filter: JSON.parse(row.filter) as FeedFilter,
+    secret: row.secret,
+    status: row.status as WebhookStatus,
+    position: row.position,
+    createdAt: row.created_at,
+    deliveredCount: Number(row.delivered_count),
+    consecutiveFailures: Number(row.consecutive_failures),
+    lastError: row.last_error,
+    lastAttemptAt: row.last_attempt_at,
+    nextAttemptAt: row.next_attempt_at,
+    pausedAt: row.paused_at,
+  };
+}
