@@ -8,3 +8,5 @@ export * from './event-contracts';
 export * from './feed-message.schema';
 export * from './json-schemas';
 export type * from './published-event.types';
+export { UnreadableSchemaVersionError, createUpcaster, upcast } from './upcasting/upcast';
+export type { UpcastStep, UpcastSteps } from './upcasting/upcasters';

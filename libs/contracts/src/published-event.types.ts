@@ -16,6 +16,7 @@ export type LeadQualifiedData = CurrentEventData<'LeadQualified'>;
 export type LeadNurtureStartedData = CurrentEventData<'LeadNurtureStarted'>;
 export type LeadDisqualifiedData = CurrentEventData<'LeadDisqualified'>;
 export type LeadDisqualifiedDataV1 = EventData<'LeadDisqualified', 1>;
+export type LeadDisqualifiedDataV2 = EventData<'LeadDisqualified', 2>;
 export type LeadReopenedData = CurrentEventData<'LeadReopened'>;
 export type LeadConvertedData = CurrentEventData<'LeadConverted'>;
 export type AccountCreatedData = CurrentEventData<'AccountCreated'>;

@@ -7,6 +7,11 @@ describe('the published schemas against schemas.snapshot.json', () => {
     const problems = compareWithSnapshot(readSnapshot().schemas, allEventDataJsonSchemas());
     if (problems.length) throw new Error(`the event schemas and libs/contracts/schemas.snapshot.json differ:\n${problems.map((p) => `  - ${p.message}`).join('\n')}`);
   });
+
+  it('keeps LeadDisqualified v1 as it was published beside v2', () => {
+    expect(Object.keys(readSnapshot().schemas['LeadDisqualified'])).toEqual(['1', '2']);
+    expect(readSnapshot().schemas['LeadDisqualified']['1']['required']).toEqual(['leadId', 'reason', 'disqualifiedAt', 'status']);
+  });
 });
 
 describe('compareWithSnapshot', () => {

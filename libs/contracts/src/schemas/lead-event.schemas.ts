@@ -1,11 +1,12 @@
 import { z } from 'zod';
-import { CONTACT_CHANNELS, LEAD_DETAIL_FIELDS, LEAD_RATINGS, LEAD_STATUS } from '@pipeline-ledger/domain';
+import { CONTACT_CHANNELS, DISQUALIFICATION_REASON_CODES, LEAD_DETAIL_FIELDS, LEAD_RATINGS, LEAD_STATUS } from '@pipeline-ledger/domain';
 import {
   calendarDate,
   flag,
   instant,
   leadSource,
   leadStatus,
+  nonBlankOrNull,
   optionalCurrencyCode,
   optionalMinorUnits,
   optionalText,
@@ -117,6 +118,24 @@ export const leadDisqualifiedV1 = z
   .meta({
     title: 'LeadDisqualified v1',
     description: 'The lead was disqualified, with a free-text reason. It can be reopened or nurtured later.',
+  });
+
+export const leadDisqualifiedV2 = z
+  .strictObject({
+    leadId: leadId(),
+    reasonCode: z
+      .enum(DISQUALIFICATION_REASON_CODES)
+      .describe(
+        'Why, as a code that can be counted: no_budget, no_authority, no_need, bad_timing (the BANT gaps), unresponsive, ' +
+          'competitor (chose another vendor), duplicate (of another lead), invalid_contact (the details do not work), or other',
+      ),
+    reason: nonBlankOrNull('Why, in words: always given with "other", optional with the other codes (null when not given)'),
+    disqualifiedAt: instant('When it was disqualified, in business time'),
+    status: leadStatus(`always "${LEAD_STATUS.disqualified}"`),
+  })
+  .meta({
+    title: 'LeadDisqualified v2',
+    description: 'The lead was disqualified, with a reason code and, optionally, words. It can be reopened or nurtured later.',
   });
 
 export const leadReopenedV1 = z

@@ -21,7 +21,7 @@ export const EVENT_SCHEMA_VERSIONS = {
   LeadContacted: 1,
   LeadQualified: 1,
   LeadNurtureStarted: 1,
-  LeadDisqualified: 1,
+  LeadDisqualified: 2, // 2: a reason code besides the words (libs/contracts upcasts version 1)
   LeadReopened: 1,
   LeadConverted: 1,
   AccountCreated: 1,
