@@ -23,7 +23,6 @@
  * soon as the requested count is reached (at the end of an action, so a conversion is never cut in half). The
  * timeline therefore ends a few days before the window does; `summary().lastOccurredAt` says where.
  */
-import { conversionFollowUps } from '../../apps/api/src/conversion/conversion-follow-ups';
 import {
   AccountCommand,
   AccountState,
@@ -48,6 +47,7 @@ import {
   OpportunityState,
   accountDecider,
   contactDecider,
+  conversionFollowUps,
   createLeadDecider,
   createOpportunityDecider,
   isRefusal,

@@ -1,9 +1,8 @@
 import { Injectable, Inject } from '@nestjs/common';
 import { upcast } from '@pipeline-ledger/contracts';
-import { LeadConversion } from '@pipeline-ledger/domain';
+import { LeadConversion, conversionFollowUps } from '@pipeline-ledger/domain';
 import { StoredEvent } from '@pipeline-ledger/event-store';
 import { CommandContext } from '../write/command-context';
-import { conversionFollowUps } from './conversion-follow-ups';
 import { EventSourcedRepository } from '../write/event-sourced.repository';
 import { RECORDS, Records } from '../write/record-types';
 
