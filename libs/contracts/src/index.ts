@@ -10,3 +10,6 @@ export * from './json-schemas';
 export type * from './published-event.types';
 export { UnreadableSchemaVersionError, createUpcaster, upcast } from './upcasting/upcast';
 export type { UpcastStep, UpcastSteps } from './upcasting/upcasters';
+export { ASYNCAPI_VERSION, EXAMPLE_WEBHOOK_SECRET, asyncApiDocument } from './asyncapi/asyncapi-document';
+export { webhookHeadersSchema } from './asyncapi/webhook-headers.schema';
+export type { WebhookHeaders } from './asyncapi/webhook-headers.schema';
