@@ -1,5 +1,5 @@
 import type { DomainEventType } from '@pipeline-ledger/domain';
-import type { CurrentEventData, CurrentSchemaVersion, EventData } from './event-contracts';
+import type { CurrentEventData, CurrentSchemaVersion, EventData, SchemaVersionOf } from './event-contracts';
 import type { FeedMessage } from './feed-message.schema';
 
 /**
@@ -42,4 +42,4 @@ export type PublishedEventOf<T extends DomainEventType> = Omit<FeedMessage, 'typ
 export type PublishedEvent = { [T in DomainEventType]: PublishedEventOf<T> }[DomainEventType];
 
 /** Any version of any event type's data (for code that reads stored events before upcasting them). */
-export type AnyEventData = { [T in DomainEventType]: EventData<T, keyof (typeof import('./event-contracts').EVENT_CONTRACTS)[T]['versions'] & number> }[DomainEventType];
+export type AnyEventData = { [T in DomainEventType]: EventData<T, SchemaVersionOf<T>> }[DomainEventType];
