@@ -32,7 +32,7 @@ describe('Leads over HTTP', () => {
     await request(t.http).post(`/leads/${id}/nurture`).send({ reason: 'budget next year' }).expect(200)
       .expect((r) => expect(r.body.status).toBe('Nurturing'));
     await request(t.http).post(`/leads/${id}/disqualify`).send({ reason: 'no budget' }).expect(200)
-      .expect((r) => expect(r.body).toMatchObject({ status: 'Closed - Not Converted', disqualificationReason: 'no budget' }));
+      .expect((r) => expect(r.body).toMatchObject({ status: 'Closed - Not Converted', disqualificationReasonCode: 'other', disqualificationReason: 'no budget' }));
     await request(t.http).post(`/leads/${id}/reopen`).send({ reason: 'new budget' }).expect(200)
       .expect((r) => expect(r.body.status).toBe('Working - Contacted'));
 
@@ -159,10 +159,16 @@ describe('Leads over HTTP', () => {
         .expect((r) => expect(r.body.issues[0]).toMatchObject({ field: 'id' }));
     });
 
-    it('refuses a disqualification without a reason and a contact on an unknown channel', async () => {
+    it('refuses a disqualification without a reason (the default code is "other") or with an unknown code, and a contact on an unknown channel', async () => {
       const id = await createLead(t);
       await request(t.http).post(`/leads/${id}/disqualify`).send({}).expect(400)
-        .expect((r) => expect(r.body.issues[0]).toMatchObject({ field: 'reason', reason: 'is required' }));
+        .expect((r) => expect(r.body.issues).toEqual([{ field: 'reason', reason: expect.stringMatching(/^is required when reasonCode is "other"/) }]));
+      await request(t.http).post(`/leads/${id}/disqualify`).send({ reasonCode: 'other', reason: '  ' }).expect(400)
+        .expect((r) => expect(r.body.issues[0].field).toBe('reason'));
+      await request(t.http).post(`/leads/${id}/disqualify`).send({ reasonCode: 'too_small', reason: 'tiny' }).expect(400)
+        .expect((r) => expect(r.body.issues[0]).toMatchObject({ field: 'reasonCode', reason: expect.stringContaining('no_budget') }));
+      await request(t.http).post(`/leads/${id}/disqualify`).send({ reasonCode: 'duplicate' }).expect(200)
+        .expect((r) => expect(r.body).toMatchObject({ status: 'Closed - Not Converted', disqualificationReasonCode: 'duplicate', disqualificationReason: null }));
       await request(t.http).post(`/leads/${id}/contacts`).send({ channel: 'telepathy' }).expect(400)
         .expect((r) => expect(r.body.issues[0].field).toBe('channel'));
     });

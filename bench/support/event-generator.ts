@@ -23,7 +23,6 @@
  * soon as the requested count is reached (at the end of an action, so a conversion is never cut in half). The
  * timeline therefore ends a few days before the window does; `summary().lastOccurredAt` says where.
  */
-import { conversionFollowUps } from '../../apps/api/src/conversion/conversion-follow-ups';
 import {
   AccountCommand,
   AccountState,
@@ -48,6 +47,7 @@ import {
   OpportunityState,
   accountDecider,
   contactDecider,
+  conversionFollowUps,
   createLeadDecider,
   createOpportunityDecider,
   isRefusal,
@@ -62,6 +62,7 @@ import {
   CONTACT_NOTES,
   CURRENCIES,
   DISQUALIFY_REASONS_GENERIC,
+  DISQUALIFY_REASON_CODES,
   DISQUALIFY_REASON_FOR,
   EXPANSION_NAMES,
   FIRST_NAMES,
@@ -825,7 +826,8 @@ class PipelineSimulation {
   private disqualifyLead(lead: LeadRecord, t: number): void {
     const rng = this.rng;
     const reason = lead.plannedReason ?? 'Unresponsive';
-    this.execLead(lead, { type: 'DisqualifyLead', leadId: lead.id, at: iso(t), reason }, this.meta(this.owner(lead), t));
+    const reasonCode = DISQUALIFY_REASON_CODES[reason] ?? 'other';
+    this.execLead(lead, { type: 'DisqualifyLead', leadId: lead.id, at: iso(t), reasonCode, reason }, this.meta(this.owner(lead), t));
     if (!lead.disqualified) this.leadStats.disqualifiedAtLeastOnce += 1;
     lead.disqualified = true;
     const r = rng.float();

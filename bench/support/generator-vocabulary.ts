@@ -2,7 +2,7 @@
  * The made-up but plausible vocabulary of the event generator: people, companies, owners, reasons, products,
  * campaigns. Plain data; the choices (and their skew) are made in event-generator.ts.
  */
-import type { LeadRating, LeadSource } from '@pipeline-ledger/domain';
+import type { DisqualificationReasonCode, LeadRating, LeadSource } from '@pipeline-ledger/domain';
 
 /** Sales reps. Two join six months in, one leaves after twelve (her records are reassigned as they come up). */
 export const OWNERS: readonly { name: string; weight: number; joinsAfterMonths?: number; leavesAfterMonths?: number }[] = [
@@ -130,6 +130,16 @@ export const DISQUALIFY_REASON_FOR: Readonly<Record<'budget' | 'authority' | 'ne
   budget: 'No budget',
   authority: 'No authority: not a decision maker',
   need: 'No need',
+};
+/** The reason code each of the reasons above is recorded with (LeadDisqualified v2); any other reason is `other`. */
+export const DISQUALIFY_REASON_CODES: Readonly<Record<string, DisqualificationReasonCode>> = {
+  'No budget': 'no_budget',
+  'No authority: not a decision maker': 'no_authority',
+  'No need': 'no_need',
+  Unresponsive: 'unresponsive',
+  Duplicate: 'duplicate',
+  'Bad contact data': 'invalid_contact',
+  'Went with competitor': 'competitor',
 };
 
 export const NURTURE_REASONS: readonly (string | null)[] = [

@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccountsController } from './accounts/accounts.controller';
 import { AppConfig } from './config/app-config';
+import { AsyncApiController } from './contracts/asyncapi.controller';
 import { ReadSideModule } from './read-side/read-side.module';
 import { ContactsController } from './contacts/contacts.controller';
 import { ConversionCompleter } from './conversion/conversion-completer';
@@ -28,7 +29,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), StorageModule.forRoot(config), ReadSideModule, WebhooksModule],
-      controllers: [LeadsController, OpportunitiesController, StagesController, AccountsController, ContactsController, HistoryController, EventsController, HealthController],
+      controllers: [LeadsController, OpportunitiesController, StagesController, AccountsController, ContactsController, HistoryController, EventsController, HealthController, AsyncApiController],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         EventSourcedRepository,

@@ -12,6 +12,8 @@ export { isBlank, isCalendarDate } from './shared/validation';
 export * from './lead/lead.types';
 export { LEAD_DETAIL_FIELDS } from './lead/lead-details';
 export { createLeadDecider, leadDecider } from './lead/lead.decider';
+export { conversionFollowUps } from './lead/conversion-follow-ups';
+export type { ConversionFollowUps } from './lead/conversion-follow-ups';
 
 // opportunity
 export * from './opportunity/opportunity.types';

@@ -1,8 +1,8 @@
 import { Injectable, Inject } from '@nestjs/common';
-import { LeadConversion } from '@pipeline-ledger/domain';
+import { upcast } from '@pipeline-ledger/contracts';
+import { LeadConversion, conversionFollowUps } from '@pipeline-ledger/domain';
 import { StoredEvent } from '@pipeline-ledger/event-store';
 import { CommandContext } from '../write/command-context';
-import { conversionFollowUps } from './conversion-follow-ups';
 import { EventSourcedRepository } from '../write/event-sourced.repository';
 import { RECORDS, Records } from '../write/record-types';
 
@@ -20,7 +20,7 @@ export class ConversionCompleter {
 
   async complete(converted: StoredEvent): Promise<void> {
     if (converted.type !== 'LeadConverted') throw new Error(`not a LeadConverted event: ${converted.type}`);
-    const c = converted.data as unknown as LeadConversion;
+    const c = upcast(converted).data as unknown as LeadConversion; // in the current schema version of LeadConverted
     const ctx = (part: string): CommandContext => ({
       actor: converted.metadata.actor,
       correlationId: converted.metadata.correlationId,

@@ -1,28 +1,17 @@
+import { FeedMessage, upcast } from '@pipeline-ledger/contracts';
 import { DOMAIN_EVENT_TYPES, DomainEventType } from '@pipeline-ledger/domain';
 import { StoredEvent, SubscriptionFilter } from '@pipeline-ledger/event-store';
 import { z } from 'zod';
 
-/**
- * One event as downstream services receive it, over the SSE feed and in webhook deliveries alike: the event id to
- * deduplicate, the global position to resume from, the stable type and schema version, the envelope and the data.
- * The store's own bookkeeping in the metadata (request hashes, idempotency keys, the hash chain) stays inside.
- */
-export interface FeedMessage {
-  eventId: string;
-  /** Global position as a decimal string (a 64-bit integer): resume after it. */
-  position: string;
-  streamId: string;
-  type: string;
-  schemaVersion: number;
-  occurredAt: string;
-  recordedAt: string;
-  actor: string;
-  correlationId: string;
-  causationId: string | null;
-  data: Record<string, unknown>;
-}
+// The message's type is part of the published contract (libs/contracts), which the AsyncAPI document is built from.
+export type { FeedMessage };
 
-export function toFeedMessage(event: StoredEvent): FeedMessage {
+/**
+ * An event as subscribers receive it: always in its type's current schema version (older stored versions are upcast),
+ * with the store's own bookkeeping (request hashes, idempotency keys, the hash chain) left inside.
+ */
+export function toFeedMessage(stored: StoredEvent): FeedMessage {
+  const event = upcast(stored);
   return {
     eventId: event.eventId,
     position: event.position.toString(),

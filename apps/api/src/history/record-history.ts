@@ -56,6 +56,8 @@ export interface RecordHistory {
 /**
  * A record's history from its stream: every event in order with its envelope, what it changed and the state after
  * it, folded with the record's own decider (the same fold the commands use) and shown with the record's presenter.
+ * The fold reads each event upcast to its type's current schema version (toDomainEvent), as the commands do; the
+ * entries show each event as it was recorded, with its stored schema version: auditors see what was written.
  * With asOf, only the events recorded (or, on the occurred basis, dated) at or before that instant count; a record
  * that did not exist yet then is a 404 that says so. Pages cut the entries, never the fold: an entry's state always
  * includes every event before it.

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CONTACT_CHANNELS, LEAD_RATINGS, LEAD_SOURCES } from '@pipeline-ledger/domain';
-import { calendarDate, currencyCode, email, minorUnits, optionalText, owner, phone, reason, requiredText, uuid } from '../http/fields';
+import { CONTACT_CHANNELS, DISQUALIFICATION_REASON_CODES, LEAD_RATINGS, LEAD_SOURCES } from '@pipeline-ledger/domain';
+import { calendarDate, currencyCode, email, minorUnits, optionalText, owner, phone, requiredText, uuid } from '../http/fields';
 
 /** Request bodies of the lead endpoints. Unknown fields are refused, so a typo is a 400, not a silent no-op. */
 
@@ -57,7 +57,17 @@ export const qualificationBody = z.strictObject({
 });
 
 export const nurtureBody = z.strictObject({ reason: optionalText(1000) });
-export const disqualifyBody = z.strictObject({ reason });
+/** A reason code (default `other`) and words: required with `other`, optional with any other code. */
+export const disqualifyBody = z
+  .strictObject({
+    reasonCode: z.enum(DISQUALIFICATION_REASON_CODES, { error: `must be one of: ${DISQUALIFICATION_REASON_CODES.join(', ')}` }).default('other'),
+    reason: optionalText(1000),
+  })
+  .superRefine((b, ctx) => {
+    if (b.reasonCode === 'other' && b.reason === null) {
+      ctx.addIssue({ code: 'custom', path: ['reason'], message: 'is required when reasonCode is "other" (the default): say why, or give a reasonCode' });
+    }
+  });
 export const reopenBody = z.strictObject({ reason: optionalText(1000) });
 
 export const convertLeadBody = z

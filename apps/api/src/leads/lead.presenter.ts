@@ -26,6 +26,7 @@ export function presentLead(id: string, state: LeadState, revision: number) {
     contactCount: state.contactCount,
     lastContactedAt: state.lastContactedAt,
     qualification: state.qualification,
+    disqualificationReasonCode: state.disqualificationReasonCode,
     disqualificationReason: state.disqualificationReason,
     conversion: state.conversion,
   };

@@ -90,7 +90,7 @@ export class LeadsController {
   @Post(':id/disqualify')
   @HttpCode(200)
   disqualify(@Param('id') id: string, @ValidBody(disqualifyBody) body: Body<typeof disqualifyBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
-    return this.run(pathId(id), { type: 'DisqualifyLead', reason: body.reason }, ctx, res);
+    return this.run(pathId(id), { type: 'DisqualifyLead', reasonCode: body.reasonCode, reason: body.reason }, ctx, res);
   }
 
   @Post(':id/reopen')

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { upcast } from '@pipeline-ledger/contracts';
 import { DomainError, DomainEvent, EVENT_SCHEMA_VERSIONS, fold, isRefusal, streamIdFor } from '@pipeline-ledger/domain';
 import { EVENT_STORE, EventStore, NewEvent, StoredEvent, WrongExpectedRevisionError, chainHead, chainNewEvents } from '@pipeline-ledger/event-store';
 import { CommandContext, CommandOutcome } from './command-context';
@@ -96,8 +97,14 @@ export class EventSourcedRepository {
   }
 }
 
+/**
+ * A stored event as a domain fact for a decider's evolve: upcast to the current schema version of its type first, so
+ * the deciders only ever see the shape they write today (events of older versions stay as stored, and their hash
+ * chain with them).
+ */
 export function toDomainEvent(stored: StoredEvent): DomainEvent {
-  return { type: stored.type, data: stored.data };
+  const current = upcast(stored);
+  return { type: current.type, data: current.data };
 }
 
 function toNewEvents(events: readonly DomainEvent[], ctx: CommandContext): NewEvent[] {

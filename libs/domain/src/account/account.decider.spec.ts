@@ -1,6 +1,6 @@
 import { given } from '../testing/given-when-then';
 import { accountDecider } from './account.decider';
-import { AccountCreated, AccountDetails, AccountEvent, CreateAccount, MergeLeadIntoAccount } from './account.types';
+import { AccountCreated, AccountDetails, AccountEvent, AccountFilledFields, CreateAccount, MergeLeadIntoAccount } from './account.types';
 
 const AT = '2025-03-01T09:00:00.000Z';
 const DETAILS: AccountDetails = { name: 'Analytical Engines', industry: 'Manufacturing', website: null, phone: '', billingCountry: null };
@@ -20,7 +20,7 @@ const created = (overrides: Partial<AccountCreated['data']> = {}): AccountCreate
   data: { accountId: 'A1', ...DETAILS, owner: 'alice', source: 'Referral', leadId: 'L1', createdAt: AT, ...overrides },
 });
 const merge = (leadId: string, fields: MergeLeadIntoAccount['fields']): MergeLeadIntoAccount => ({ type: 'MergeLeadIntoAccount', accountId: 'A1', at: AT, leadId, fields });
-const merged = (leadId: string, filled: MergeLeadIntoAccount['fields']): AccountEvent => ({ type: 'AccountMergedFromLead', data: { accountId: 'A1', leadId, filled } });
+const merged = (leadId: string, filled: AccountFilledFields): AccountEvent => ({ type: 'AccountMergedFromLead', data: { accountId: 'A1', leadId, filled } });
 
 describe('account decider', () => {
   describe('CreateAccount', () => {

@@ -11,6 +11,8 @@ export interface AccountDetails {
 
 /** Fields a lead merge may fill when the account has them empty. */
 export type AccountFillableFields = Partial<Omit<AccountDetails, 'name'>>;
+/** What a merge filled: only fields the account had empty, each with the lead's non-blank text (never null). */
+export type AccountFilledFields = { [K in keyof AccountFillableFields]?: string };
 
 export interface CreateAccount {
   type: 'CreateAccount';
@@ -39,7 +41,7 @@ export interface AccountCreated {
 export interface AccountMergedFromLead {
   type: 'AccountMergedFromLead';
   /** `filled` holds only the fields that were empty and are now set (possibly none). */
-  data: { accountId: string; leadId: string; filled: AccountFillableFields };
+  data: { accountId: string; leadId: string; filled: AccountFilledFields };
 }
 export type AccountEvent = AccountCreated | AccountMergedFromLead;
 

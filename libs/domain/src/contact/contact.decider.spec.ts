@@ -1,6 +1,6 @@
 import { given } from '../testing/given-when-then';
 import { contactDecider } from './contact.decider';
-import { ContactCreated, ContactDetails, ContactEvent, CreateContact, MergeLeadIntoContact } from './contact.types';
+import { ContactCreated, ContactDetails, ContactEvent, ContactFilledFields, CreateContact, MergeLeadIntoContact } from './contact.types';
 
 const AT = '2025-03-01T09:00:00.000Z';
 const DETAILS: ContactDetails = { firstName: null, lastName: 'Lovelace', title: 'CTO', email: null, phone: ' ' };
@@ -21,7 +21,7 @@ const created = (overrides: Partial<ContactCreated['data']> = {}): ContactCreate
   data: { contactId: 'C1', accountId: 'A1', ...DETAILS, owner: 'alice', source: 'Webinar', leadId: 'L1', createdAt: AT, ...overrides },
 });
 const merge = (leadId: string, fields: MergeLeadIntoContact['fields']): MergeLeadIntoContact => ({ type: 'MergeLeadIntoContact', contactId: 'C1', at: AT, leadId, fields });
-const merged = (leadId: string, filled: MergeLeadIntoContact['fields']): ContactEvent => ({ type: 'ContactMergedFromLead', data: { contactId: 'C1', leadId, filled } });
+const merged = (leadId: string, filled: ContactFilledFields): ContactEvent => ({ type: 'ContactMergedFromLead', data: { contactId: 'C1', leadId, filled } });
 
 describe('contact decider', () => {
   describe('CreateContact', () => {

@@ -10,6 +10,8 @@ export interface ContactDetails {
 }
 
 export type ContactFillableFields = Partial<Omit<ContactDetails, 'lastName'>>;
+/** What a merge filled: only fields the contact had empty, each with the lead's non-blank text (never null). */
+export type ContactFilledFields = { [K in keyof ContactFillableFields]?: string };
 
 export interface CreateContact {
   type: 'CreateContact';
@@ -44,7 +46,7 @@ export interface ContactCreated {
 }
 export interface ContactMergedFromLead {
   type: 'ContactMergedFromLead';
-  data: { contactId: string; leadId: string; filled: ContactFillableFields };
+  data: { contactId: string; leadId: string; filled: ContactFilledFields };
 }
 export type ContactEvent = ContactCreated | ContactMergedFromLead;
 

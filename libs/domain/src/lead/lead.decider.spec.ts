@@ -3,7 +3,7 @@ import { DETAILS, EVERY_COMMAND, LEAD_ID, T0, T1, T2, contacted, convertToNew, c
 import { StageCatalogue } from '../opportunity/stage-catalogue';
 import { createLeadDecider, leadDecider } from './lead.decider';
 import { LEAD_DETAIL_FIELDS } from './lead-details';
-import { ConvertLead, LEAD_STATUS, LeadDetails, LeadEvent, LeadStatus } from './lead.types';
+import { ConvertLead, DisqualificationReasonCode, LEAD_STATUS, LeadDetails, LeadEvent, LeadStatus } from './lead.types';
 
 const OPEN = LEAD_STATUS.open;
 const WORKING = LEAD_STATUS.working;
@@ -194,7 +194,7 @@ describe('lead decider', () => {
     });
 
     it('clears the disqualification of a disqualified lead it nurtures', () => {
-      given(leadDecider, [created(), disqualified]).when(nurture).thenState({ status: NURTURING, disqualificationReason: null });
+      given(leadDecider, [created(), disqualified]).when(nurture).thenState({ status: NURTURING, disqualificationReasonCode: null, disqualificationReason: null });
     });
 
     it('refuses a lead that is already nurturing', () => {
@@ -203,21 +203,46 @@ describe('lead decider', () => {
   });
 
   describe('DisqualifyLead', () => {
-    const disqualify = (reason: string) => ({ type: 'DisqualifyLead', leadId: LEAD_ID, at: T2, reason }) as const;
+    const disqualify = (reasonCode: DisqualificationReasonCode, reason: string | null = null) =>
+      ({ type: 'DisqualifyLead', leadId: LEAD_ID, at: T2, reasonCode, reason }) as const;
+    const event = (reasonCode: DisqualificationReasonCode, reason: string | null) =>
+      ({ type: 'LeadDisqualified', data: { leadId: LEAD_ID, reasonCode, reason, disqualifiedAt: T2, status: DISQUALIFIED } }) as const;
 
-    it.each(WORKABLE)('disqualifies a lead that is %s, with its reason', (_status, history) => {
-      const scenario = given(leadDecider, history).when(disqualify('no budget'));
-      scenario.then([{ type: 'LeadDisqualified', data: { leadId: LEAD_ID, reason: 'no budget', disqualifiedAt: T2, status: DISQUALIFIED } }]);
-      scenario.thenState({ status: DISQUALIFIED, disqualificationReason: 'no budget' });
+    it.each(WORKABLE)('disqualifies a lead that is %s, with its reason code and words', (_status, history) => {
+      const scenario = given(leadDecider, history).when(disqualify('no_budget', 'cut this year'));
+      scenario.then([event('no_budget', 'cut this year')]);
+      scenario.thenState({ status: DISQUALIFIED, disqualificationReasonCode: 'no_budget', disqualificationReason: 'cut this year' });
     });
 
-    it('refuses without a reason', () => {
-      const error = given(leadDecider, [created()]).when(disqualify(' ')).thenRefuses('validation', 'VALIDATION_FAILED');
-      expect(error.issues.map((i) => i.field)).toEqual(['reason']);
+    it('takes a code alone (the words are optional), and records blank words as none', () => {
+      given(leadDecider, [created()]).when(disqualify('duplicate')).then([event('duplicate', null)]);
+      given(leadDecider, [created()]).when(disqualify('unresponsive', '  ')).then([event('unresponsive', null)]);
+    });
+
+    it('takes "other" with words', () => {
+      given(leadDecider, [created()]).when(disqualify('other', 'student project')).then([event('other', 'student project')]);
+    });
+
+    it('refuses "other" without words: the code alone says nothing', () => {
+      for (const reason of [null, ' ']) {
+        const error = given(leadDecider, [created()]).when(disqualify('other', reason)).thenRefuses('validation', 'VALIDATION_FAILED');
+        expect(error.issues).toEqual([{ field: 'reason', reason: 'is required when reasonCode is "other": say why' }]);
+      }
+    });
+
+    it('refuses an unknown reason code, listing the known ones', () => {
+      const error = given(leadDecider, [created()]).when(disqualify('too_small' as DisqualificationReasonCode, 'x')).thenRefuses('validation', 'VALIDATION_FAILED');
+      expect(error.issues.map((i) => i.field)).toEqual(['reasonCode']);
+      expect(error.issues[0].reason).toContain('"invalid_contact"');
     });
 
     it('refuses a lead that is already disqualified', () => {
-      given(leadDecider, [created(), disqualified]).when(disqualify('again')).thenRefuses('rule', 'LEAD_ALREADY_DISQUALIFIED');
+      given(leadDecider, [created(), disqualified]).when(disqualify('other', 'again')).thenRefuses('rule', 'LEAD_ALREADY_DISQUALIFIED');
+    });
+
+    it('names the reason when it refuses to work a disqualified lead', () => {
+      const log = { type: 'LogLeadContact', leadId: LEAD_ID, at: T2, channel: 'call', note: null } as const;
+      given(leadDecider, [created(), disqualified]).when(log).thenRefuses('rule', 'LEAD_DISQUALIFIED', /is disqualified \(no_need: not a fit\)/);
     });
   });
 
@@ -228,7 +253,7 @@ describe('lead decider', () => {
     it('reopens a never-contacted disqualified lead as Open - Not Contacted', () => {
       const scenario = given(leadDecider, [created(), disqualified]).when(reopen);
       scenario.then([reopened(OPEN)]);
-      scenario.thenState({ status: OPEN, disqualificationReason: null });
+      scenario.thenState({ status: OPEN, disqualificationReasonCode: null, disqualificationReason: null });
     });
 
     it('reopens a contacted disqualified lead as Working - Contacted', () => {

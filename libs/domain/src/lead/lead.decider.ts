@@ -1,6 +1,6 @@
 import { Decider, Decision } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
-import { refusalFor, requireOneOf, requireText } from '../shared/validation';
+import { isBlank, optionalText, refusalFor, requireOneOf, requireText } from '../shared/validation';
 import { DEFAULT_STAGE_CATALOGUE, StageCatalogue } from '../opportunity/stage-catalogue';
 import { decideConvertLead } from './convert-lead.decision';
 import { LEAD_DETAIL_FIELDS, leadDetailIssues, newLeadDetailIssues, pickLeadDetails } from './lead-details';
@@ -8,6 +8,7 @@ import {
   Bant,
   CONTACT_CHANNELS,
   ChangeLeadOwner,
+  DISQUALIFICATION_REASON_CODES,
   CreateLead,
   DisqualifyLead,
   LEAD_STATUS,
@@ -38,6 +39,7 @@ const INITIAL_LEAD_STATE: LeadState = Object.freeze({
   contactCount: 0,
   lastContactedAt: null,
   qualification: null,
+  disqualificationReasonCode: null,
   disqualificationReason: null,
   conversion: null,
 });
@@ -172,8 +174,13 @@ function startNurture(command: StartLeadNurture, state: LeadState): Decision<Lea
   return [{ type: 'LeadNurtureStarted', data: { leadId: command.leadId, reason: command.reason ?? null, status: LEAD_STATUS.nurturing } }];
 }
 
+/** A reason code, and words with it: required for `other` (the code alone says nothing), optional otherwise. */
 function disqualify(command: DisqualifyLead, state: LeadState): Decision<LeadEvent> {
-  const invalid = refusalFor(requireText('reason', command.reason));
+  const invalid = refusalFor(
+    requireOneOf('reasonCode', DISQUALIFICATION_REASON_CODES, command.reasonCode),
+    optionalText('reason', command.reason ?? null),
+    command.reasonCode === 'other' && isBlank(command.reason) ? { field: 'reason', reason: 'is required when reasonCode is "other": say why' } : null,
+  );
   if (invalid) return invalid;
   if (state.status === LEAD_STATUS.disqualified) {
     return DomainError.rule('LEAD_ALREADY_DISQUALIFIED', `Lead ${command.leadId} is already disqualified`);
@@ -181,7 +188,13 @@ function disqualify(command: DisqualifyLead, state: LeadState): Decision<LeadEve
   return [
     {
       type: 'LeadDisqualified',
-      data: { leadId: command.leadId, reason: command.reason, disqualifiedAt: command.at, status: LEAD_STATUS.disqualified },
+      data: {
+        leadId: command.leadId,
+        reasonCode: command.reasonCode,
+        reason: isBlank(command.reason) ? null : (command.reason as string),
+        disqualifiedAt: command.at,
+        status: LEAD_STATUS.disqualified,
+      },
     },
   ];
 }
@@ -198,8 +211,14 @@ function reopen(command: ReopenLead, state: LeadState): Decision<LeadEvent> {
 function disqualifiedRefusal(state: LeadState, act: string): DomainError {
   return DomainError.rule(
     'LEAD_DISQUALIFIED',
-    `Lead ${state.leadId} is disqualified (${state.disqualificationReason ?? 'no reason recorded'}) and cannot be ${act}; reopen it first`,
+    `Lead ${state.leadId} is disqualified (${disqualificationText(state)}) and cannot be ${act}; reopen it first`,
   );
+}
+
+/** "no_budget: cut this year", "duplicate", or "no reason recorded". */
+function disqualificationText(state: LeadState): string {
+  const parts = [state.disqualificationReasonCode, state.disqualificationReason].filter((part) => part);
+  return parts.length ? parts.join(': ') : 'no reason recorded';
 }
 
 /** Applies one event. Never throws: an event type it does not know (a newer one) leaves the state as it was. */
@@ -220,11 +239,11 @@ function evolveLead(state: LeadState, event: LeadEvent): LeadState {
       return { ...state, qualification: { ...bant, qualified, note, assessedAt } };
     }
     case 'LeadNurtureStarted':
-      return { ...state, status: event.data.status, disqualificationReason: null };
+      return { ...state, status: event.data.status, disqualificationReasonCode: null, disqualificationReason: null };
     case 'LeadDisqualified':
-      return { ...state, status: event.data.status, disqualificationReason: event.data.reason };
+      return { ...state, status: event.data.status, disqualificationReasonCode: event.data.reasonCode, disqualificationReason: event.data.reason };
     case 'LeadReopened':
-      return { ...state, status: event.data.status, disqualificationReason: null };
+      return { ...state, status: event.data.status, disqualificationReasonCode: null, disqualificationReason: null };
     case 'LeadConverted': {
       const { convertedAt, account, contact, opportunity, status } = event.data;
       return {

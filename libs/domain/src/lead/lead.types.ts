@@ -29,6 +29,24 @@ export type LeadRating = (typeof LEAD_RATINGS)[number];
 export const CONTACT_CHANNELS = ['call', 'email', 'meeting', 'other'] as const;
 export type ContactChannel = (typeof CONTACT_CHANNELS)[number];
 
+/**
+ * Why a lead was disqualified, as sales teams sort it so that it can be counted: the BANT gaps (no budget, no authority,
+ * no need, bad timing), no answer, lost to a competitor, a duplicate, contact details that do not work, or something
+ * else, which must then be said in words.
+ */
+export const DISQUALIFICATION_REASON_CODES = [
+  'no_budget',
+  'no_authority',
+  'no_need',
+  'bad_timing',
+  'unresponsive',
+  'competitor',
+  'duplicate',
+  'invalid_contact',
+  'other',
+] as const;
+export type DisqualificationReasonCode = (typeof DISQUALIFICATION_REASON_CODES)[number];
+
 /** The descriptive fields of a lead: what "update details" may change. Absent optional fields are null. */
 export interface LeadDetails {
   firstName: string | null;
@@ -86,7 +104,9 @@ export interface StartLeadNurture extends LeadCommandBase {
 }
 export interface DisqualifyLead extends LeadCommandBase {
   type: 'DisqualifyLead';
-  reason: string;
+  reasonCode: DisqualificationReasonCode;
+  /** Free text; required when the code is `other`, optional (null) otherwise. */
+  reason: string | null;
 }
 export interface ReopenLead extends LeadCommandBase {
   type: 'ReopenLead';
@@ -149,9 +169,13 @@ export interface LeadNurtureStarted {
   type: 'LeadNurtureStarted';
   data: { leadId: string; reason: string | null; status: LeadStatus };
 }
+/**
+ * Schema version 2: a reason code and, optionally, words (required for `other`). Version 1 had the words alone; stored
+ * version 1 events are upcast to this shape (reasonCode `other`) before any decider or projection sees them.
+ */
 export interface LeadDisqualified {
   type: 'LeadDisqualified';
-  data: { leadId: string; reason: string; disqualifiedAt: string; status: LeadStatus };
+  data: { leadId: string; reasonCode: DisqualificationReasonCode; reason: string | null; disqualifiedAt: string; status: LeadStatus };
 }
 export interface LeadReopened {
   type: 'LeadReopened';
@@ -212,6 +236,8 @@ export interface LeadState {
   contactCount: number;
   lastContactedAt: string | null;
   qualification: (Bant & { qualified: boolean; note: string | null; assessedAt: string }) | null;
+  /** Why it is disqualified, while it is: the code, and the words given with it (null when none were). */
+  disqualificationReasonCode: DisqualificationReasonCode | null;
   disqualificationReason: string | null;
   conversion: { convertedAt: string; accountId: string; contactId: string; opportunityId: string | null } | null;
 }

@@ -11,7 +11,12 @@ export interface StageDefinition {
   readonly isWon: boolean;
 }
 
-const FORECAST_CATEGORIES: readonly ForecastCategory[] = ['Pipeline', 'Best Case', 'Commit', 'Closed', 'Omitted'];
+/** Every forecast category, in forecast order. */
+export const FORECAST_CATEGORIES = ['Pipeline', 'Best Case', 'Commit', 'Closed', 'Omitted'] as const satisfies readonly ForecastCategory[];
+// Compile-time completeness: fails if ForecastCategory gains a category that is not listed above.
+type MissingForecastCategory = Exclude<ForecastCategory, (typeof FORECAST_CATEGORIES)[number]>;
+const forecastCategoriesAreComplete: MissingForecastCategory extends never ? true : never = true;
+void forecastCategoriesAreComplete;
 
 /**
  * The ordered, validated set of stages an organisation uses. Validation happens once, at construction (start-up),
@@ -75,7 +80,7 @@ function catalogueProblems(definitions: readonly StageDefinition[]): string[] {
     if (!Number.isInteger(d.probability) || d.probability < 0 || d.probability > 100) {
       problems.push(`stage "${d.name}": probability must be an integer from 0 to 100, got ${String(d.probability)}`);
     }
-    if (!FORECAST_CATEGORIES.includes(d.forecastCategory)) {
+    if (!(FORECAST_CATEGORIES as readonly string[]).includes(d.forecastCategory)) {
       problems.push(`stage "${d.name}": forecast category must be one of ${FORECAST_CATEGORIES.join(', ')}`);
     }
     if (d.isWon && !d.isClosed) problems.push(`stage "${d.name}" is won but not closed; a won stage must be closed`);

@@ -10,17 +10,18 @@ export type DomainEventType = AnyDomainEvent['type'];
 
 /**
  * The schema version of each event type's data, written into every stored event's envelope.
- * The mapped type makes this exhaustive: adding an event type without a version here does not compile.
- * Bump a version only with an upcaster for the older shape (libs/contracts).
+ * The `satisfies` makes this exhaustive: adding an event type without a version here does not compile. The literal
+ * types (`as const`) let libs/contracts pick each type's current schema at compile time, so bumping a version here
+ * without a schema and an upcaster for it there does not compile either.
  */
-export const EVENT_SCHEMA_VERSIONS: { readonly [T in DomainEventType]: number } = {
+export const EVENT_SCHEMA_VERSIONS = {
   LeadCreated: 1,
   LeadDetailsUpdated: 1,
   LeadOwnerChanged: 1,
   LeadContacted: 1,
   LeadQualified: 1,
   LeadNurtureStarted: 1,
-  LeadDisqualified: 1,
+  LeadDisqualified: 2, // 2: a reason code besides the words (libs/contracts upcasts version 1)
   LeadReopened: 1,
   LeadConverted: 1,
   AccountCreated: 1,
@@ -34,7 +35,7 @@ export const EVENT_SCHEMA_VERSIONS: { readonly [T in DomainEventType]: number } 
   OpportunityProbabilityOverridden: 1,
   OpportunityOwnerChanged: 1,
   OpportunityReopened: 1,
-};
+} as const satisfies { readonly [T in DomainEventType]: number };
 
 export const DOMAIN_EVENT_TYPES = Object.keys(EVENT_SCHEMA_VERSIONS) as readonly DomainEventType[];
 

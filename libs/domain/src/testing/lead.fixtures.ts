@@ -46,7 +46,7 @@ export const nurtured: LeadNurtureStarted = {
 
 export const disqualified: LeadDisqualified = {
   type: 'LeadDisqualified',
-  data: { leadId: LEAD_ID, reason: 'no need', disqualifiedAt: T1, status: LEAD_STATUS.disqualified },
+  data: { leadId: LEAD_ID, reasonCode: 'no_need', reason: 'not a fit', disqualifiedAt: T1, status: LEAD_STATUS.disqualified },
 };
 
 export const convertToNew = (overrides: Partial<ConvertLead> = {}): ConvertLead => ({
@@ -81,7 +81,7 @@ export const EVERY_COMMAND: readonly LeadCommand[] = [
   { type: 'LogLeadContact', leadId: LEAD_ID, at: T2, channel: 'email', note: null },
   { type: 'RecordLeadQualification', leadId: LEAD_ID, at: T2, bant: { budget: true, authority: true, need: true, timeline: true }, note: null },
   { type: 'StartLeadNurture', leadId: LEAD_ID, at: T2, reason: null },
-  { type: 'DisqualifyLead', leadId: LEAD_ID, at: T2, reason: 'no need' },
+  { type: 'DisqualifyLead', leadId: LEAD_ID, at: T2, reasonCode: 'no_need', reason: null },
   { type: 'ReopenLead', leadId: LEAD_ID, at: T2, reason: null },
   convertToNew(),
 ];

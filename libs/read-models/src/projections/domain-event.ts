@@ -5,9 +5,9 @@ import { StoredEvent } from '@pipeline-ledger/event-store';
  * A stored event seen as the domain event union, so that a `switch (event.type)` narrows `data` to the type the
  * decider wrote. Returns null for a type the domain does not know (a projection ignores it).
  *
- * The data is trusted as written by the deciders (schema version 1 of every type). A stored version the code
- * does not know would be read wrongly and silently miscount the aggregates, so it throws instead: the runner
- * stops the projection on that event and records why (upcasting older versions is libs/contracts' job).
+ * The data is trusted as written by the deciders in the current schema version of its type: the runner upcasts every
+ * stored event before a projection sees it (libs/contracts). Any other version here would be read wrongly and silently
+ * miscount the aggregates, so it throws instead: the runner stops the projection on that event and records why.
  */
 export function domainEventOf(event: StoredEvent): AnyDomainEvent | null {
   if (!isDomainEventType(event.type)) return null;

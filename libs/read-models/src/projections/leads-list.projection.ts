@@ -1,4 +1,4 @@
-import { LEAD_DETAIL_FIELDS, LeadDetails, LeadStatus } from '@pipeline-ledger/domain';
+import { DisqualificationReasonCode, LEAD_DETAIL_FIELDS, LeadDetails, LeadStatus } from '@pipeline-ledger/domain';
 import { Projection } from '../projection';
 import { businessDay, occurredAt } from './business-time';
 import { domainEventOf } from './domain-event';
@@ -23,6 +23,8 @@ export interface LeadListDocument extends LeadDetails {
   lastContactedAt: string | null;
   /** The verdict of the last BANT assessment; null before any. */
   qualified: boolean | null;
+  /** Why it is disqualified, while it is: the code (version 1 disqualifications read as "other") and the words. */
+  disqualificationReasonCode: DisqualificationReasonCode | null;
   disqualificationReason: string | null;
   convertedAt: string | null;
   accountId: string | null;
@@ -35,7 +37,8 @@ export interface LeadListDocument extends LeadDetails {
 
 export const leadsListProjection: Projection<LeadListDocument> = {
   name: 'leads-list',
-  version: 1,
+  // 2: rows carry the disqualification's reason code (LeadDisqualified v2).
+  version: 2,
   collections: [
     {
       name: LEAD_LIST,
@@ -64,6 +67,7 @@ export const leadsListProjection: Projection<LeadListDocument> = {
           contactCount: 0,
           lastContactedAt: null,
           qualified: null,
+          disqualificationReasonCode: null,
           disqualificationReason: null,
           convertedAt: null,
           accountId: null,
@@ -96,10 +100,16 @@ export const leadsListProjection: Projection<LeadListDocument> = {
         return { document: { ...current, qualified: e.data.qualified, updatedAt: occurredAt(event, e.data.assessedAt) } };
       case 'LeadNurtureStarted':
       case 'LeadReopened':
-        return { document: { ...current, status: e.data.status, disqualificationReason: null, updatedAt: at } };
+        return { document: { ...current, status: e.data.status, disqualificationReasonCode: null, disqualificationReason: null, updatedAt: at } };
       case 'LeadDisqualified':
         return {
-          document: { ...current, status: e.data.status, disqualificationReason: e.data.reason, updatedAt: occurredAt(event, e.data.disqualifiedAt) },
+          document: {
+            ...current,
+            status: e.data.status,
+            disqualificationReasonCode: e.data.reasonCode,
+            disqualificationReason: e.data.reason,
+            updatedAt: occurredAt(event, e.data.disqualifiedAt),
+          },
         };
       case 'LeadConverted':
         return {

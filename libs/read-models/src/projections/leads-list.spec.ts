@@ -66,6 +66,7 @@ describe('lead list', () => {
       contactCount: 1,
       lastContactedAt: '2025-01-11T09:00:00Z',
       qualified: true,
+      disqualificationReasonCode: null,
       disqualificationReason: null,
       convertedAt: '2025-01-15T09:00:00Z',
       accountId: 'A-L1',
@@ -75,9 +76,14 @@ describe('lead list', () => {
     });
     // Created at 23:30 at UTC-2: the UTC day is the next one.
     expect(store.document(LEAD_LIST, 'L5')).toMatchObject({ name: 'Johnson', owner: 'carol', createdDay: '2025-03-02' });
-    expect(store.document(LEAD_LIST, 'L3')).toMatchObject({ status: LEAD_STATUS.disqualified, disqualificationReason: 'no budget' });
+    expect(store.document(LEAD_LIST, 'L3')).toMatchObject({ status: LEAD_STATUS.disqualified, disqualificationReasonCode: 'no_budget', disqualificationReason: 'cut this year' });
     const reopened = new InMemoryProjectionStore([leadsListProjection]).run(fiveLeads().add(leadReopened('L3', '2025-02-03T09:00:00Z')).events);
-    expect(reopened.document(LEAD_LIST, 'L3')).toMatchObject({ status: LEAD_STATUS.working, disqualificationReason: null, updatedAt: '2025-02-03T09:00:00Z' });
+    expect(reopened.document(LEAD_LIST, 'L3')).toMatchObject({
+      status: LEAD_STATUS.working,
+      disqualificationReasonCode: null,
+      disqualificationReason: null,
+      updatedAt: '2025-02-03T09:00:00Z',
+    });
   });
 
   it('lists newest first by default, with the total', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { LEAD_STATUS } from '@pipeline-ledger/domain';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,8 @@ import { NewEvent, SqliteEventStore, StoredEvent } from '@pipeline-ledger/event-
 import { Projection } from '../projection';
 import { ReadModelDocument } from '../read-model-store.port';
 import { SqliteReadModelStore } from '../sqlite.read-model-store';
+import { LEAD_LIST, leadsListProjection } from '../projections/leads-list.projection';
+import { leadConversionProjection } from '../projections/lead-conversion.projection';
 import { eventually } from '../testing/eventually';
 import { ProjectorLeaseError, ProjectorRunner } from './projector-runner';
 
@@ -274,5 +277,48 @@ describe('ProjectorRunner', () => {
       expect(docs.documents.map((d) => d['version'])).toEqual([2]);
     });
     expect((await v2.status())[0]).toMatchObject({ version: 2, active: { version: 2 } });
+  });
+
+  describe('stored events of older schema versions', () => {
+    /** A LeadDisqualified of schema version 1 (words only), as the service stored them before version 2. */
+    const disqualifiedV1 = (leadId: string): NewEvent => ({
+      ...event('LeadDisqualified'),
+      schemaVersion: 1,
+      data: { leadId, reason: 'no budget until next year', disqualifiedAt: '2024-05-02T10:00:00.000Z', status: LEAD_STATUS.disqualified },
+    });
+    const leadCreated = (leadId: string): NewEvent => ({
+      ...event('LeadCreated'),
+      data: {
+        leadId, firstName: null, lastName: 'Byron', company: 'Analytical Engines', title: null, email: null, phone: null, source: 'Referral',
+        campaign: null, industry: null, rating: null, owner: 'alice', status: LEAD_STATUS.open, createdAt: '2024-05-01T09:00:00.000Z',
+      },
+    });
+
+    it('are applied upcast to the current version, live and in a rebuild', async () => {
+      const leadId = randomUUID();
+      await events.appendToStream(`lead-${leadId}`, [leadCreated(leadId), disqualifiedV1(leadId)], { expectedRevision: 'no_stream' });
+      const runner = await start([leadsListProjection, leadConversionProjection]); // never built: a rebuild
+      const row = async () => (await store.getDocuments('leads-list', (await store.state('leads-list'))!.active.generation, LEAD_LIST, [leadId])).get(leadId);
+      await eventually(async () => expect(await row()).toMatchObject({ status: LEAD_STATUS.disqualified, disqualificationReasonCode: 'other', disqualificationReason: 'no budget until next year' }));
+
+      const later = randomUUID();
+      await events.appendToStream(`lead-${later}`, [leadCreated(later), disqualifiedV1(later)], { expectedRevision: 'no_stream' }); // live
+      await eventually(async () => expect((await runner.status()).map((s) => [s.name, s.status, s.lag])).toEqual([['leads-list', 'running', '0'], ['lead-conversion', 'running', '0']]));
+      const rows = await store.getDocuments('leads-list', (await store.state('leads-list'))!.active.generation, LEAD_LIST, [later]);
+      expect(rows.get(later)).toMatchObject({ disqualificationReasonCode: 'other', disqualificationReason: 'no budget until next year' });
+    });
+
+    it('stop only the projection that reads one of a version newer than the code knows, naming the event', async () => {
+      const leadId = randomUUID();
+      await events.appendToStream(`lead-${leadId}`, [leadCreated(leadId), { ...disqualifiedV1(leadId), schemaVersion: 3 }], { expectedRevision: 'no_stream' });
+      const future = (await events.readStream(`lead-${leadId}`))[1];
+      const runner = await start([leadsListProjection, tallyProjection('tally')]);
+      await appendPings('s-1', 1);
+      await eventually(async () => expect(await typeCounts('tally_types')).toEqual({ Ping: 1 }));
+      await eventually(async () => expect((await runner.status()).find((s) => s.name === 'leads-list')).toMatchObject({
+        status: 'failed',
+        failure: { eventId: future.eventId, message: expect.stringContaining('schema version 3, newer than this service knows') },
+      }));
+    });
   });
 });

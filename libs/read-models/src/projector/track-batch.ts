@@ -1,3 +1,4 @@
+import { upcast } from '@pipeline-ledger/contracts';
 import { StoredEvent } from '@pipeline-ledger/event-store';
 import { Projection } from '../projection';
 import { CounterIncrement, ReadModelBatch, ReadModelDocument, ReadModelStore } from '../read-model-store.port';
@@ -70,12 +71,24 @@ export class TrackBuffer {
     return this.dirty.size + this.counters.size;
   }
 
-  /** Applies events in order; throws ProjectionFailedError on the first one the projection cannot apply. */
+  /**
+   * Applies events in order; throws ProjectionFailedError on the first one the projection cannot apply. Projections see
+   * every event upcast to its type's current schema version (libs/contracts); one that cannot be (a version newer than
+   * this code) fails the projection on that event, like an event it cannot apply.
+   */
   async apply(events: readonly StoredEvent[]): Promise<void> {
     const { projection, checkpoint } = this.track;
     const last = events.at(-1);
     if (!last || (checkpoint !== null && last.position <= checkpoint)) return;
-    const relevant = events.filter((e) => this.types.has(e.type) && (checkpoint === null || e.position > checkpoint));
+    const relevant: StoredEvent[] = [];
+    for (const event of events) {
+      if (!this.types.has(event.type) || (checkpoint !== null && event.position <= checkpoint)) continue;
+      try {
+        relevant.push(upcast(event));
+      } catch (error) {
+        throw new ProjectionFailedError(projection.name, event, error);
+      }
+    }
     const ids = relevant.map((e) => projection.entityId(e));
     await this.load(ids);
 

@@ -1,3 +1,4 @@
+import { upcast } from '@pipeline-ledger/contracts';
 import { StoredEvent } from '@pipeline-ledger/event-store';
 import { Projection } from '../../projection';
 import { CounterIncrement, Filter, FindQuery, FindResult, ReadModelDocument, SumQuery, SumRow } from '../../read-model-store.port';
@@ -7,7 +8,7 @@ type Scalar = string | number | boolean | null;
 
 /**
  * A tiny stand-in for the runner and the store, for specs: events go through each projection that reads their type,
- * in batches like the runner's (entity documents loaded by entityId and kept across the batch, increments merged
+ * upcast to the current schema version as the runner does, in batches like the runner's (entity documents loaded by entityId and kept across the batch, increments merged
  * per batch, then everything written), and find / sum answer over the documents in memory with the port's
  * semantics (strings compare as strings, numbers as numbers; null matches missing).
  */
@@ -75,8 +76,9 @@ export class InMemoryProjectionStore {
   private runBatch(projection: Projection, batch: readonly StoredEvent[]): void {
     const working = new Map<string, ReadModelDocument | null>();
     const increments: CounterIncrement[] = [];
-    for (const event of batch) {
-      if (!projection.eventTypes.includes(event.type)) continue;
+    for (const stored of batch) {
+      if (!projection.eventTypes.includes(stored.type)) continue;
+      const event = upcast(stored);
       const id = projection.entityId(event);
       const current = id === null ? null : working.has(id) ? (working.get(id) ?? null) : (this.document(projection.entityCollection, id) ?? null);
       const result = projection.apply(event, current);

@@ -39,7 +39,7 @@ export function leadQualified(leadId: string, at: string, qualified = true): Tim
 }
 
 export function leadDisqualified(leadId: string, at: string): TimedEvent {
-  return { at, event: { type: 'LeadDisqualified', data: { leadId, reason: 'no budget', disqualifiedAt: at, status: LEAD_STATUS.disqualified } } };
+  return { at, event: { type: 'LeadDisqualified', data: { leadId, reasonCode: 'no_budget', reason: 'cut this year', disqualifiedAt: at, status: LEAD_STATUS.disqualified } } };
 }
 
 export function leadReopened(leadId: string, at: string): TimedEvent {

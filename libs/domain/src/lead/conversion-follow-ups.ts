@@ -1,4 +1,7 @@
-import { AccountCommand, ContactCommand, CreateOpportunity, LeadConversion } from '@pipeline-ledger/domain';
+import type { AccountCommand } from '../account/account.types';
+import type { ContactCommand } from '../contact/contact.types';
+import type { CreateOpportunity } from '../opportunity/opportunity.types';
+import type { LeadConversion } from './lead.types';
 
 /** The commands a LeadConverted event promises, one per record, written in this order. */
 export interface ConversionFollowUps {
