@@ -218,8 +218,12 @@ describe('Webhooks', () => {
     const subscription = await subscribe(t, { url: receiver.url, from: 'end' });
     const dispatcher = t.app.get(WebhookDispatcher);
     expect(dispatcher.activeLoops()).toContain(subscription.id);
+    const delivering = async () => (await request(t.http).get('/health').expect(200)).body.webhooks as { delivering: boolean; subscriptions: number };
+    const before = await delivering();
+    expect(before).toEqual({ delivering: true, subscriptions: dispatcher.activeLoops().length });
     await request(t.http).delete(`/webhooks/${subscription.id}`).expect(204);
     await eventually(async () => expect(dispatcher.activeLoops()).not.toContain(subscription.id));
+    expect(await delivering()).toEqual({ delivering: true, subscriptions: before.subscriptions - 1 });
     await createLead(t);
     expect(receiver.requests).toHaveLength(0);
   });
@@ -278,6 +282,7 @@ describe('Webhooks across a restart', () => {
       await createLead(t);
       expect(t.app.get(WebhookDispatcher).activeLoops()).toEqual([]);
       expect(await webhook(t, subscription.id)).toMatchObject({ status: 'active', deliveredCount: 0 });
+      expect((await request(t.http).get('/health').expect(200)).body.webhooks).toEqual({ delivering: false, subscriptions: 0 });
     } finally {
       await t.close();
       removeDir(t.dataDir);

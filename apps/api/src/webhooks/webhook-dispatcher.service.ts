@@ -45,6 +45,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnModuleDestro
     await Promise.all([...this.loops.values()].map((loop) => loop.stop()));
   }
 
+  /** For GET /health: whether this process delivers (WEBHOOKS), and to how many subscriptions right now. */
+  stats(): { delivering: boolean; subscriptions: number } {
+    return { delivering: this.delivering, subscriptions: this.loops.size };
+  }
+
   /** Subscriptions this process is delivering right now (for tests and health). */
   activeLoops(): string[] {
     return [...this.loops.keys()];

@@ -28,5 +28,6 @@ class WebhookStoreLifecycle implements OnApplicationShutdown {
     WebhookDispatcher,
     WebhookStoreLifecycle,
   ],
+  exports: [WebhookDispatcher],
 })
 export class WebhooksModule {}
