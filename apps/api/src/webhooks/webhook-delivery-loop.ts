@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { EventStore, StoredEvent } from '@pipeline-ledger/event-store';
 import { WebhookConfig } from '../config/app-config';
 import { toFeedMessage, toSubscriptionFilter } from '../feed/feed-message';
@@ -110,16 +111,8 @@ export class WebhookDeliveryLoop {
   }
 }
 
-/** Resolves after `ms` (at once if it is not positive), or when `signal` aborts; leaves no timer behind. */
+/** Resolves after `ms` (at once if it is not positive), or as soon as `signal` aborts; never rejects. */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   if (!(ms > 0) || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+  return setTimeout(ms, undefined, { signal }).catch(() => undefined);
 }
