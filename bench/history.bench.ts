@@ -23,24 +23,15 @@ import { presentLead } from '../apps/api/src/leads/lead.presenter';
 import { DEFAULT_RECORDS } from '../apps/api/src/write/record-types';
 import { REPO_ROOT, formatMs, formatRate, freshTempDir, machineInfo, parseArgsOrExit, percentile, positiveInt, removeDir, renderTable, verdict, writeResults } from './bench-support';
 import { measureRawReadAndParse } from './support/raw-read.baseline';
+import { adaLead } from '../test/support/fixtures';
 
 const AIM_RATIO = 2;
 const USAGE = `Usage: npm run bench:history -- [options]
   --store FILE      event store for the verify throughput (default data/bench-1m/events.sqlite)
   --iterations N    timed calls per history case (default 200)`;
 
-const DETAILS: LeadDetails = {
-  firstName: 'Ada',
-  lastName: 'Lovelace',
-  company: 'Analytical Engines Ltd',
-  title: 'CTO',
-  email: 'ada@example.com',
-  phone: '+44 20 7946 0000',
-  source: 'Web Form',
-  campaign: 'Spring Webinar',
-  industry: 'Machinery',
-  rating: 'Hot',
-} as LeadDetails;
+/** The e2e tests' lead, without its owner (the command carries that). */
+const { owner: _owner, ...DETAILS }: { owner: string } & LeadDetails = adaLead as typeof adaLead & LeadDetails;
 
 /** A lead with n events (created, then contacted n - 1 times), appended as the api appends them. */
 async function makeLead(store: SqliteEventStore, n: number): Promise<string> {

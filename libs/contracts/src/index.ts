@@ -11,5 +11,6 @@ export type * from './published-event.types';
 export { UnreadableSchemaVersionError, createUpcaster, upcast } from './upcasting/upcast';
 export type { UpcastStep, UpcastSteps } from './upcasting/upcasters';
 export { ASYNCAPI_VERSION, EXAMPLE_WEBHOOK_SECRET, asyncApiDocument } from './asyncapi/asyncapi-document';
+export { feedFromSchema } from './asyncapi/feed-query.schema';
 export { webhookHeadersSchema } from './asyncapi/webhook-headers.schema';
 export type { WebhookHeaders } from './asyncapi/webhook-headers.schema';

@@ -1,4 +1,5 @@
 import { DomainError } from '@pipeline-ledger/domain';
+import { feedFromSchema } from '@pipeline-ledger/contracts';
 import { z } from 'zod';
 import { parseQuery } from '../read-side/query-params';
 import { FeedFilter, feedFilterSchema } from './feed-message';
@@ -15,10 +16,7 @@ const POSITION = /^\d{1,19}$/;
 
 const feedQuery = z.strictObject({
   /** start: the whole history; end: only what is appended from now on; a position: the events after it. */
-  from: z
-    .string()
-    .refine((v) => v === 'start' || v === 'end' || POSITION.test(v), { message: 'must be start, end or a global position (the last one you have)' })
-    .default('start'),
+  from: feedFromSchema,
   types: list,
   streams: list,
 });

@@ -1,7 +1,6 @@
+import { feedFromSchema } from '@pipeline-ledger/contracts';
 import { z } from 'zod';
 import { feedFilterSchema } from '../feed/feed-message';
-
-const MAX_POSITION = 2n ** 63n - 1n;
 
 /** Where a receiver is: an absolute http(s) URL without user name or password, at most 2,000 characters. */
 export const webhookUrl = z
@@ -20,15 +19,10 @@ export const webhookUrl = z
     else if (url.username || url.password) ctx.addIssue({ code: 'custom', message: 'must not carry a user name or password (deliveries are signed instead)' });
   });
 
-/** start: every event from the first; end: only events after now; or a global position (deliver the events after it). */
-export const webhookFrom = z
-  .string({ error: 'must be start, end or a global position as a decimal string' })
-  .refine((v) => v === 'start' || v === 'end' || (/^\d{1,19}$/.test(v) && BigInt(v) <= MAX_POSITION), 'must be start, end or a global position as a decimal string, e.g. "1234"')
-  .default('start');
-
 export const createWebhookBody = z.strictObject({
   url: webhookUrl,
   ...feedFilterSchema.shape,
-  from: webhookFrom,
+  /** start: every event from the first; end: only events after now; or a global position (the events after it). */
+  from: feedFromSchema,
 });
 export type CreateWebhookBody = z.infer<typeof createWebhookBody>;

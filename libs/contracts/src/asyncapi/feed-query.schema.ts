@@ -1,13 +1,23 @@
 import { z } from 'zod';
 
-/** The query of `GET /events` (the SSE feed), for the AsyncAPI document. The api's own parser is apps/api/src/feed. */
+const FROM_REASON = 'must be start, end or a global position (the last one you have), e.g. "1234"';
+const MAX_POSITION = 2n ** 63n - 1n;
+
+/**
+ * Where a subscriber starts, on the SSE feed (`from`) and for a webhook subscription alike: `start`, `end`, or a global
+ * position (a 64-bit integer as a decimal string) whose events after it are wanted.
+ */
+export const feedFromSchema = z
+  .string({ error: FROM_REASON })
+  .regex(/^(start|end|\d{1,19})$/, FROM_REASON)
+  .refine((v) => !/^\d+$/.test(v) || BigInt(v) <= MAX_POSITION, FROM_REASON)
+  .default('start')
+  .describe('`start` (the default): the whole history, from position 0; `end`: only what is appended from now on; a global position: the events after it (the last one you have)');
+
+/** The query of `GET /events` (the SSE feed), for the AsyncAPI document. The api parses `from` with feedFromSchema too. */
 export const feedQuerySchema = z
   .object({
-    from: z
-      .string()
-      .regex(/^(start|end|\d{1,19})$/)
-      .default('start')
-      .describe('`start` (the default): the whole history, from position 0; `end`: only what is appended from now on; a global position: the events after it (the last one you have)'),
+    from: feedFromSchema,
     types: z
       .string()
       .describe('Comma-separated event types to receive, e.g. `LeadConverted,OpportunityStageChanged`; none: every type')
