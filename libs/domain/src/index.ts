@@ -6,6 +6,7 @@ export * from './shared/domain-error';
 export * from './shared/money';
 export * from './shared/event-types';
 export * from './shared/stream-names';
+export * from './shared/personal-data';
 export { isBlank, isCalendarDate } from './shared/validation';
 
 // lead
