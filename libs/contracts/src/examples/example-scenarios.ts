@@ -153,6 +153,10 @@ export function decideExampleEvents(): DecidedEvent[] {
   deal(COMPILER, (at) => ({ type: 'ChangeOpportunityAmount', opportunityId: COMPILER, at, amount: 1_200_000_00, currency: 'USD' }), 'dave');
   deal(COMPILER, (at) => ({ type: 'ChangeOpportunityStage', opportunityId: COMPILER, at, stage: 'Closed Lost', lossReason: 'No decision this year' }), 'dave');
   deal(COMPILER, (at) => ({ type: 'ReopenOpportunity', opportunityId: COMPILER, at, stage: 'Negotiation/Review', reason: null }), 'dave');
+
+  // People who asked to be forgotten: the second lead, and the contact created directly.
+  lead(GRACE, (at) => ({ type: 'EraseLeadPersonalData', leadId: GRACE, at }), 'user:admin');
+  ledger.decide(contactDecider, 'contact', HOPPER, (at): ContactCommand => ({ type: 'EraseContactPersonalData', contactId: HOPPER, at }), { actor: 'user:admin' });
   return ledger.events;
 }
 

@@ -130,7 +130,13 @@ export interface ConvertLead extends LeadCommandBase {
   };
 }
 
+/** The person's right to erasure: their personal fields become unreadable for good (see shared/personal-data.ts). */
+export interface EraseLeadPersonalData extends LeadCommandBase {
+  type: 'EraseLeadPersonalData';
+}
+
 export type LeadCommand =
+  | EraseLeadPersonalData
   | CreateLead
   | UpdateLeadDetails
   | ChangeLeadOwner
@@ -213,7 +219,14 @@ export interface LeadConverted {
   data: LeadConversion;
 }
 
+/** The lead's personal fields were erased (their data key deleted): every earlier event shows them as erased from now on. */
+export interface LeadPersonalDataErased {
+  type: 'LeadPersonalDataErased';
+  data: { leadId: string; erasedAt: string };
+}
+
 export type LeadEvent =
+  | LeadPersonalDataErased
   | LeadCreated
   | LeadDetailsUpdated
   | LeadOwnerChanged
@@ -240,4 +253,6 @@ export interface LeadState {
   disqualificationReasonCode: DisqualificationReasonCode | null;
   disqualificationReason: string | null;
   conversion: { convertedAt: string; accountId: string; contactId: string; opportunityId: string | null } | null;
+  /** When the lead's personal data was erased; null while it is not. */
+  personalDataErasedAt: string | null;
 }
