@@ -21,6 +21,8 @@ import { EventSourcedRepository } from './write/event-sourced.repository';
 import { ExecuteRecordHandler } from './write/execute-record.handler';
 import { StagesController } from './opportunities/stages.controller';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { PeopleController } from './privacy/people.controller';
+import { PersonErasureService } from './privacy/person-erasure.service';
 
 /** The service over HTTP: commands in, a record's current state and the read models out. */
 @Module({})
@@ -29,7 +31,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), StorageModule.forRoot(config), ReadSideModule, WebhooksModule],
-      controllers: [LeadsController, OpportunitiesController, StagesController, AccountsController, ContactsController, HistoryController, EventsController, HealthController, AsyncApiController],
+      controllers: [LeadsController, OpportunitiesController, StagesController, AccountsController, ContactsController, HistoryController, EventsController, HealthController, AsyncApiController, PeopleController],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         EventSourcedRepository,
@@ -38,6 +40,7 @@ export class AppModule {
         ConversionCompleter,
         ConversionRecoveryService,
         EventFeedService,
+        PersonErasureService,
       ],
     };
   }

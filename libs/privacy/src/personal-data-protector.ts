@@ -49,6 +49,11 @@ export class PersonalDataProtector {
     return sealed;
   }
 
+  /** Erases the subjects' data keys for good (see DataKeyStore.erase). */
+  erase(subjects: readonly string[], erasedAt: string): Promise<void> {
+    return this.keyring.erase(subjects, erasedAt);
+  }
+
   /** Copies of the events with their personal fields opened (or ERASED); events without personal data are returned as they are. */
   async unseal<E extends EventLike>(events: readonly E[]): Promise<E[]> {
     const subjects = new Set<string>();

@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_STAGE_CATALOGUE, StageCatalogue, StageDefinition } from '@pipeline-ledger/domain';
+import { MasterKey } from '@pipeline-ledger/privacy';
 import { z } from 'zod';
 
 /**
@@ -41,7 +42,18 @@ const schema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a number of attempts' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(10),
   /** How often the deliverer re-reads the subscriptions, for those created, resumed or deleted through another replica (ms). */
   WEBHOOK_REFRESH_MS: milliseconds(100, 3_600_000).default(5000),
-}).refine((c) => c.WEBHOOK_RETRY_MAX_MS >= c.WEBHOOK_RETRY_BASE_MS, { path: ['WEBHOOK_RETRY_MAX_MS'], message: 'must be at least WEBHOOK_RETRY_BASE_MS' });
+  /**
+   * The master key that wraps every person's data key: 32 bytes in base64 (`openssl rand -base64 32`). Production sets
+   * this (or MASTER_KEY_FILE) from a secret store; with neither, the embedded default makes <DATA_DIR>/master.key.
+   */
+  MASTER_KEY: z
+    .string()
+    .refine((v) => isMasterKey(v), 'must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)')
+    .optional(),
+  /** A file holding the master key (base64); it must exist. */
+  MASTER_KEY_FILE: z.string().min(1, 'must not be empty').optional(),
+})
+.refine((c) => !(c.MASTER_KEY && c.MASTER_KEY_FILE), { path: ['MASTER_KEY_FILE'], message: 'give MASTER_KEY or MASTER_KEY_FILE, not both' }).refine((c) => c.WEBHOOK_RETRY_MAX_MS >= c.WEBHOOK_RETRY_BASE_MS, { path: ['WEBHOOK_RETRY_MAX_MS'], message: 'must be at least WEBHOOK_RETRY_BASE_MS' });
 
 export interface AppConfig {
   port: number;
@@ -57,6 +69,14 @@ export interface AppConfig {
   stageCatalogue: StageCatalogue;
   feed: FeedConfig;
   webhooks: WebhookConfig;
+  privacy: PrivacyConfig;
+}
+
+export interface PrivacyConfig {
+  /** Where the master key comes from: the MASTER_KEY setting, a file that must exist, or the default file, made on first start. */
+  masterKey: { from: 'setting'; base64: string } | { from: 'file'; file: string } | { from: 'default-file'; file: string };
+  /** The data keys, wrapped (the DataKeyStore's SQLite file). */
+  keyStoreFile: string;
 }
 
 export interface WebhookConfig {
@@ -100,6 +120,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     checkpointIntervalMs: c.CHECKPOINT_INTERVAL_MS,
     stageCatalogue: c.STAGES_FILE ? loadStageCatalogue(c.STAGES_FILE) : DEFAULT_STAGE_CATALOGUE,
     feed: { heartbeatMs: c.FEED_HEARTBEAT_MS, retryMs: c.FEED_RETRY_MS, maxClients: c.FEED_MAX_CLIENTS },
+    privacy: {
+      masterKey: c.MASTER_KEY
+        ? { from: 'setting', base64: c.MASTER_KEY }
+        : c.MASTER_KEY_FILE
+          ? { from: 'file', file: path.resolve(c.MASTER_KEY_FILE) }
+          : { from: 'default-file', file: path.join(dataDir, 'master.key') },
+      keyStoreFile: path.join(dataDir, 'keys.sqlite'),
+    },
     webhooks: {
       deliver: c.WEBHOOKS === 'on',
       timeoutMs: c.WEBHOOK_TIMEOUT_MS,
@@ -109,6 +137,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       refreshMs: c.WEBHOOK_REFRESH_MS,
     },
   };
+}
+
+function isMasterKey(text: string): boolean {
+  try {
+    MasterKey.fromBase64(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads and checks a stage catalogue file; a bad one is a configuration error naming STAGES_FILE. */

@@ -12,6 +12,7 @@ export const LEAD_EVENT_TYPES: readonly LeadEvent['type'][] = [
   'LeadDisqualified',
   'LeadReopened',
   'LeadConverted',
+  'LeadPersonalDataErased',
 ];
 
 /** The lead an event is about: every lead event's data names it. */
