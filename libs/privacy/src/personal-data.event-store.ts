@@ -1,4 +1,14 @@
-import { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, SubscribeOptions } from '@pipeline-ledger/event-store';
+import {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  EventStoreClosedError,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  SubscribeOptions,
+} from '@pipeline-ledger/event-store';
 import { PersonalDataProtector } from './personal-data-protector';
 
 /**
@@ -7,6 +17,10 @@ import { PersonalDataProtector } from './personal-data-protector';
  * encrypted at rest; only the hash-chain check reads the store beneath it, because the chain covers what is stored.
  */
 export class PersonalDataEventStore implements EventStore {
+  /** Appends accepted but still sealing: close() lets them reach the store first. */
+  private readonly sealing = new Set<Promise<unknown>>();
+  private closing: Promise<void> | null = null;
+
   constructor(
     /** The store as written: personal fields sealed. */
     readonly sealed: EventStore,
@@ -14,7 +28,14 @@ export class PersonalDataEventStore implements EventStore {
   ) {}
 
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
-    return this.sealed.appendToStream(streamId, await this.protector.seal(events), options);
+    if (this.closing) throw new EventStoreClosedError();
+    const append = this.protector.seal(events).then((sealed) => this.sealed.appendToStream(streamId, sealed, options));
+    this.sealing.add(append);
+    try {
+      return await append;
+    } finally {
+      this.sealing.delete(append);
+    }
   }
 
   async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
@@ -25,10 +46,24 @@ export class PersonalDataEventStore implements EventStore {
     return this.protector.unseal(await this.sealed.readAll(options));
   }
 
-  async *subscribeToAll(options?: SubscribeOptions): AsyncIterable<StoredEvent> {
-    for await (const event of this.sealed.subscribeToAll(options)) {
-      yield (await this.protector.unseal([event]))[0];
-    }
+  /** Not an async generator: the store's own iterator is made at once (a bad filter throws here) and return() reaches it at once. */
+  subscribeToAll(options?: SubscribeOptions): AsyncIterable<StoredEvent> {
+    const events = this.sealed.subscribeToAll(options);
+    const protector = this.protector;
+    return {
+      [Symbol.asyncIterator](): AsyncIterator<StoredEvent> {
+        const inner = events[Symbol.asyncIterator]();
+        return {
+          async next() {
+            const result = await inner.next();
+            return result.done ? result : { done: false, value: (await protector.unseal([result.value]))[0] };
+          },
+          async return(value?: unknown) {
+            return (await inner.return?.(value)) ?? { done: true, value: undefined };
+          },
+        };
+      },
+    };
   }
 
   async readCorrelated(correlationId: string, options?: { maxCount?: number }): Promise<StoredEvent[]> {
@@ -40,6 +75,7 @@ export class PersonalDataEventStore implements EventStore {
   }
 
   close(): Promise<void> {
-    return this.sealed.close();
+    this.closing ??= Promise.allSettled([...this.sealing]).then(() => this.sealed.close());
+    return this.closing;
   }
 }
