@@ -260,5 +260,5 @@ main().catch((error: unknown) => {
 
 /** Personal-data sealing under a throwaway key (the generated events are written in the clear, as before encryption existed). */
 function throwawayProtector(): PersonalDataProtector {
-  return new PersonalDataProtector(new DataKeyring(new SqliteDataKeyStore(':memory:'), MasterKey.random()));
+  return new PersonalDataProtector(new DataKeyring(new SqliteDataKeyStore({ filename: ':memory:' }), MasterKey.random()));
 }

@@ -4,12 +4,19 @@ import { DataKeyStore } from './data-key-store.port';
  * The behaviour every DataKeyStore adapter must have. Run it from the adapter's spec with a factory for fresh, empty
  * stores, and a way to read the adapter's files back (to prove an erased key is gone from them), when it has files.
  */
-export function dataKeyStoreContract(name: string, open: () => Promise<{ store: DataKeyStore; rawBytes?: () => Buffer }>): void {
+export function dataKeyStoreContract(
+  name: string,
+  open: () => Promise<{ store: DataKeyStore; rawBytes?: () => Buffer; cleanup?: () => Promise<void> }>,
+): void {
   describe(`DataKeyStore contract: ${name}`, () => {
     let store: DataKeyStore;
     let rawBytes: (() => Buffer) | undefined;
-    beforeEach(async () => ({ store, rawBytes } = await open()));
-    afterEach(async () => store.close());
+    let cleanup: (() => Promise<void>) | undefined;
+    beforeEach(async () => ({ store, rawBytes, cleanup } = await open()));
+    afterEach(async () => {
+      await store.close();
+      await cleanup?.();
+    });
 
     const key = (fill: number) => Buffer.alloc(60, fill);
 

@@ -25,7 +25,7 @@ interface World {
 function world(options: { dir?: string; master?: MasterKey } = {}): World {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'pl-pii-'));
   const sealed = new SqliteEventStore({ filename: join(dir, 'events.sqlite') });
-  const keys = new SqliteDataKeyStore(join(dir, 'keys.sqlite'));
+  const keys = new SqliteDataKeyStore({ filename: join(dir, 'events.sqlite'), ownFsync: false }); // as configured by default
   const master = options.master ?? MasterKey.random();
   const protector = new PersonalDataProtector(new DataKeyring(keys, master));
   const store = new PersonalDataEventStore(sealed, protector);

@@ -52,6 +52,8 @@ const schema = z.object({
     .optional(),
   /** A file holding the master key (base64); it must exist. */
   MASTER_KEY_FILE: z.string().min(1, 'must not be empty').optional(),
+  /** Where the wrapped data keys are kept: by default in the event store's SQLite file (one fsync per command), or a file of its own. */
+  KEY_STORE_FILE: z.string().min(1, 'must not be empty').optional(),
 })
 .refine((c) => !(c.MASTER_KEY && c.MASTER_KEY_FILE), { path: ['MASTER_KEY_FILE'], message: 'give MASTER_KEY or MASTER_KEY_FILE, not both' }).refine((c) => c.WEBHOOK_RETRY_MAX_MS >= c.WEBHOOK_RETRY_BASE_MS, { path: ['WEBHOOK_RETRY_MAX_MS'], message: 'must be at least WEBHOOK_RETRY_BASE_MS' });
 
@@ -75,7 +77,7 @@ export interface AppConfig {
 export interface PrivacyConfig {
   /** Where the master key comes from: the MASTER_KEY setting, a file that must exist, or the default file, made on first start. */
   masterKey: { from: 'setting'; base64: string } | { from: 'file'; file: string } | { from: 'default-file'; file: string };
-  /** The data keys, wrapped (the DataKeyStore's SQLite file). */
+  /** The data keys, wrapped (the DataKeyStore's SQLite file): the event store's file unless KEY_STORE_FILE says otherwise. */
   keyStoreFile: string;
 }
 
@@ -126,7 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
         : c.MASTER_KEY_FILE
           ? { from: 'file', file: path.resolve(c.MASTER_KEY_FILE) }
           : { from: 'default-file', file: path.join(dataDir, 'master.key') },
-      keyStoreFile: path.join(dataDir, 'keys.sqlite'),
+      keyStoreFile: c.KEY_STORE_FILE ? path.resolve(c.KEY_STORE_FILE) : path.join(dataDir, 'events.sqlite'),
     },
     webhooks: {
       deliver: c.WEBHOOKS === 'on',

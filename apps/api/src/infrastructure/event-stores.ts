@@ -19,7 +19,8 @@ export function openEventStores(config: AppConfig, log: (message: string) => voi
   mkdirSync(config.dataDir, { recursive: true });
   const master = masterKey(config, log);
   const sealed = new SqliteEventStore({ filename: config.eventStoreFile });
-  const keys = new SqliteDataKeyStore(config.privacy.keyStoreFile);
+  // Sharing the event store's file (the default), a key's commit becomes durable with the event's own fsync.
+  const keys = new SqliteDataKeyStore({ filename: config.privacy.keyStoreFile, ownFsync: config.privacy.keyStoreFile !== config.eventStoreFile });
   const protector = new PersonalDataProtector(new DataKeyring(keys, master));
   const events = new PersonalDataEventStore(sealed, protector);
   return {
