@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
+import { AuthConfig, readAuthConfig } from './auth-config';
+import { ConfigError, configError } from './config-error';
 import { DEFAULT_STAGE_CATALOGUE, StageCatalogue, StageDefinition } from '@pipeline-ledger/domain';
 import { z } from 'zod';
 
@@ -41,6 +43,16 @@ const schema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a number of attempts' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(10),
   /** How often the deliverer re-reads the subscriptions, for those created, resumed or deleted through another replica (ms). */
   WEBHOOK_REFRESH_MS: milliseconds(100, 3_600_000).default(5000),
+  /** Browser origins allowed to call the API (comma-separated, e.g. https://crm.example.com); unset: CORS off. */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((o) => o.trim()).filter((o) => o !== ''))
+    .superRefine((origins, ctx) => {
+      for (const origin of origins) {
+        if (!isOrigin(origin)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(origin)} is not an origin: scheme://host[:port], no path (e.g. https://crm.example.com)` });
+      }
+    }),
 }).refine((c) => c.WEBHOOK_RETRY_MAX_MS >= c.WEBHOOK_RETRY_BASE_MS, { path: ['WEBHOOK_RETRY_MAX_MS'], message: 'must be at least WEBHOOK_RETRY_BASE_MS' });
 
 export interface AppConfig {
@@ -57,6 +69,9 @@ export interface AppConfig {
   stageCatalogue: StageCatalogue;
   feed: FeedConfig;
   webhooks: WebhookConfig;
+  auth: AuthConfig;
+  /** Origins allowed by CORS; empty: CORS off (no Access-Control-* headers). */
+  corsOrigins: readonly string[];
 }
 
 export interface WebhookConfig {
@@ -75,15 +90,12 @@ export interface FeedConfig {
   maxClients: number;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    throw configError(parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`));
   }
   const c = parsed.data;
   const dataDir = path.resolve(c.DATA_DIR);
@@ -108,12 +120,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxAttempts: c.WEBHOOK_MAX_ATTEMPTS,
       refreshMs: c.WEBHOOK_REFRESH_MS,
     },
+    auth: readAuthConfig(env, dataDir),
+    corsOrigins: c.CORS_ORIGINS,
   };
+}
+
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
 }
 
 /** Reads and checks a stage catalogue file; a bad one is a configuration error naming STAGES_FILE. */
 function loadStageCatalogue(file: string): StageCatalogue {
-  const fail = (reason: string) => new ConfigError(`Invalid configuration:\n  STAGES_FILE=${JSON.stringify(file)}: ${reason}`);
+  const fail = (reason: string) => configError([`STAGES_FILE=${JSON.stringify(file)}: ${reason}`]);
   let stages: unknown;
   try {
     stages = JSON.parse(readFileSync(file, 'utf8'));
