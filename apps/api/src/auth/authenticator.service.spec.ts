@@ -70,6 +70,11 @@ describe('Authenticator', () => {
     expect((await refused(authenticator().authenticate({ authorization: `Bearer ${key}` }))).message).toBe('invalid credentials: unknown or revoked API key');
   });
 
+  it('takes only API keys in X-Api-Key, not tokens', async () => {
+    const error = await refused(authenticator().authenticate({ 'x-api-key': await token({ sub: 'ada', roles: ['admin'] }) }));
+    expect(error.message).toMatch(/not a well-formed API key/);
+  });
+
   it('refuses JWTs when no JWT setting is configured (API keys only)', async () => {
     const error = await refused(authenticator({}).authenticate({ authorization: `Bearer ${await token({ sub: 'ada', roles: ['admin'] })}` }));
     expect(error.message).toMatch(/use an API key/);

@@ -28,19 +28,14 @@ export class Authenticator {
   }
 
   async authenticate(headers: IncomingHttpHeaders): Promise<Principal> {
-    const credential = this.credentialOf(headers);
-    return looksLikeApiKey(credential) ? this.apiKey(credential) : this.token(credential);
-  }
-
-  private credentialOf(headers: IncomingHttpHeaders): string {
     const authorization = headers.authorization?.trim();
     const apiKey = headerValue(headers['x-api-key'])?.trim();
     if (authorization && apiKey) throw AccessError.invalidCredentials('send one credential: Authorization or X-Api-Key, not both');
-    if (apiKey) return apiKey;
+    if (apiKey) return this.apiKey(apiKey); // X-Api-Key carries API keys only
     if (!authorization) throw AccessError.missingCredentials();
     const bearer = /^Bearer[ \t]+(\S+)$/i.exec(authorization);
     if (!bearer) throw AccessError.invalidCredentials('use the Bearer scheme: Authorization: Bearer <token or API key>');
-    return bearer[1]!;
+    return looksLikeApiKey(bearer[1]!) ? this.apiKey(bearer[1]!) : this.token(bearer[1]!);
   }
 
   private async token(token: string): Promise<Principal> {
