@@ -37,10 +37,13 @@ interface FeedEvent {
  * Reads GET /events until `until` says stop (or the stream ends), calling onEvent for each parsed message.
  * `throttle` (bytes per second) makes a slow reader: it reads a chunk, then waits as long as that chunk deserves.
  */
+/** An admin's credentials for the api under test (set once it has started): every request but /health needs one. */
+let auth: Record<string, string> = {};
+
 async function consume(url: string, onEvent: (e: FeedEvent) => boolean, options: { throttle?: number; signal?: AbortSignal } = {}): Promise<number> {
   const abort = new AbortController();
   options.signal?.addEventListener('abort', () => abort.abort(), { once: true });
-  const response = await fetch(url, { signal: abort.signal });
+  const response = await fetch(url, { headers: auth, signal: abort.signal });
   if (!response.ok || !response.body) throw new Error(`GET ${url}: ${response.status}`);
   const reader = response.body.getReader();
   const decoder = new TextDecoder();
@@ -83,7 +86,7 @@ async function health(api: ApiProcess): Promise<{ head: bigint; feed: { open: nu
 async function createLead(api: ApiProcess, i: number): Promise<void> {
   const response = await fetch(`${api.url}/leads`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { ...auth, 'content-type': 'application/json' },
     body: JSON.stringify({ lastName: `Latency ${i}`, company: 'Bench Ltd', source: 'Web Form', owner: 'bench' }),
   });
   if (response.status !== 201) throw new Error(`POST /leads: ${response.status} ${await response.text()}`);
@@ -151,6 +154,7 @@ async function main(): Promise<void> {
     measureRawReadAndParse(file, { parse: false }); // warm the page cache
     const rawBefore = measureRawReadAndParse(file).eventsPerSecond;
     api = await ApiProcess.start(dir);
+    auth = await api.headers();
     await new Promise((r) => setTimeout(r, 3000)); // the conversion completer's first scan of the store
     const pid = api.pid!;
     const idleRss = rssMiB(pid);

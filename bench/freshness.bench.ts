@@ -19,6 +19,7 @@ import { existsSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { BENCH_AUTH_ENV, benchAuthorization } from './support/bench-auth';
 import {
   REPO_ROOT,
   freePort,
@@ -58,11 +59,13 @@ interface Answer {
   receivedAt: number;
 }
 
+const AUTHORIZATION = benchAuthorization();
+
 function call(port: number, method: string, path: string, body?: string): Promise<Answer> {
   return new Promise((resolve, reject) => {
     const sentAt = performance.now();
     const req = request(
-      { host: HOST, port, method, path, agent, headers: body ? { 'content-type': 'application/json', 'x-actor': 'user:bench' } : {}, timeout: 30_000 },
+      { host: HOST, port, method, path, agent, headers: { authorization: AUTHORIZATION, ...(body ? { 'content-type': 'application/json' } : {}) }, timeout: 30_000 },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -83,7 +86,7 @@ const childLines: string[] = [];
 function startApi(entry: string[], dataDir: string, port: number): ChildProcess {
   const c = spawn(process.execPath, entry, {
     cwd: REPO_ROOT,
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST, LOG_LEVEL: 'warn', PROJECTOR: 'embedded' },
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST, LOG_LEVEL: 'warn', PROJECTOR: 'embedded', ...BENCH_AUTH_ENV },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const keep = (chunk: Buffer) => {

@@ -15,6 +15,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
+import { BENCH_AUTH_ENV, benchAuthorization } from './support/bench-auth';
 import {
   REPO_ROOT,
   freePort,
@@ -45,7 +46,8 @@ const LEAD_BODY = JSON.stringify({
   source: 'Web Form',
   industry: 'Computing',
 });
-const HEADERS = { 'content-type': 'application/json', 'x-actor': 'user:bench' };
+/** The api authenticates every request (an HS256 JWT: the verification is part of what POST /leads costs); the trivial app ignores it. */
+const HEADERS = { 'content-type': 'application/json', authorization: benchAuthorization() };
 
 const USAGE = `Usage: npm run bench:http -- [options]
   --duration S      seconds of measured load per server (default 10)
@@ -309,7 +311,7 @@ async function main(): Promise<void> {
       name: 'api',
       label: 'api POST /leads',
       entry: opts.server === 'dist' ? [distMain] : [...tsNode, 'apps/api/src/main.ts'],
-      env: { DATA_DIR: dataDir, LOG_LEVEL: 'warn', PROJECTOR: opts.projector },
+      env: { DATA_DIR: dataDir, LOG_LEVEL: 'warn', PROJECTOR: opts.projector, ...BENCH_AUTH_ENV },
       path: '/leads',
       ready: { method: 'GET', path: '/health' },
     },

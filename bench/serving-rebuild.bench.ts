@@ -17,6 +17,7 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { request } from 'node:http';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { BENCH_AUTH_ENV, benchAuthorization } from './support/bench-auth';
 import { REPO_ROOT, formatMs, freePort, freshTempDir, machineInfo, parseArgsOrExit, percentile, positiveInt, removeDir, renderTable, writeResults } from './bench-support';
 
 const HOST = '127.0.0.1';
@@ -26,10 +27,12 @@ const USAGE = `Usage: npm run bench:serving-rebuild -- [options]
   --baseline-seconds N    idle querying before the rebuild (default 3)
   --pause-ms N            pause between an answer and the next query (default 20)`;
 
+const AUTHORIZATION = benchAuthorization();
+
 function fetch(port: number, path: string, method = 'GET'): Promise<{ status: number; body: string; ms: number }> {
   return new Promise((resolvePromise, reject) => {
     const started = performance.now();
-    const req = request({ host: HOST, port, path, method, headers: method === 'POST' ? { 'content-type': 'application/json' } : {}, timeout: 120_000 }, (res) => {
+    const req = request({ host: HOST, port, path, method, headers: { authorization: AUTHORIZATION, ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) }, timeout: 120_000 }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -80,7 +83,7 @@ async function main(): Promise<void> {
     console.log(`serving-rebuild bench: node ${info.node}, ${info.cpus} CPUs (${info.cpuModel}); api PROJECTOR=embedded on ${port}, data copied from ${source}`);
     child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/api/src/main.ts'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, DATA_DIR: dir, PORT: String(port), HOST, LOG_LEVEL: 'warn', PROJECTOR: 'embedded' },
+      env: { ...process.env, DATA_DIR: dir, PORT: String(port), HOST, LOG_LEVEL: 'warn', PROJECTOR: 'embedded', ...BENCH_AUTH_ENV },
       stdio: ['ignore', 'ignore', 'inherit'],
     });
     const run = async (until: () => Promise<boolean> | boolean) => {

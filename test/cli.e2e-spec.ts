@@ -56,7 +56,7 @@ describe('CLI verify and replay', () => {
     const timeline = cli(t.dataDir, 'replay', 'lead', good);
     expect(timeline.status).toBe(0);
     const lines = timeline.out.trim().split('\n');
-    expect(lines[0]).toMatch(/^\S+Z {2}r0 {2}LeadCreated {2}by anonymous/);
+    expect(lines[0]).toMatch(/^\S+Z {2}r0 {2}LeadCreated {2}by user:test-admin/);
     expect(timeline.out).toMatch(/r1 {2}LeadContacted/);
     expect(timeline.out).toContain('    status: "Open - Not Contacted" -> "Working - Contacted"');
     expect(lines.at(-1)).toBe('2 events');

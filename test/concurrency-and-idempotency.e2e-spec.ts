@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { EVENT_STORE, EventStore, StoredEvent } from '@pipeline-ledger/event-store';
+import { bearer } from './support/auth';
 import { adaLead, createLead, headPosition } from './support/fixtures';
 import { TestApp, removeDir, startTestApp } from './support/test-app';
 
@@ -110,8 +111,8 @@ describe('Concurrency and idempotency', () => {
     });
 
     it('keys are per actor: another actor with the same key creates its own lead', async () => {
-      const a = await request(t.http).post('/leads').set('Idempotency-Key', 'shared').set('X-Actor', 'form-a').send(adaLead).expect(201);
-      const b = await request(t.http).post('/leads').set('Idempotency-Key', 'shared').set('X-Actor', 'form-b').send(adaLead).expect(201);
+      const a = await request(t.http).post('/leads').set('Idempotency-Key', 'shared').set('Authorization', await bearer(['integration'], { sub: 'form-a' })).send(adaLead).expect(201);
+      const b = await request(t.http).post('/leads').set('Idempotency-Key', 'shared').set('Authorization', await bearer(['integration'], { sub: 'form-b' })).send(adaLead).expect(201);
       expect(a.body.id).not.toBe(b.body.id);
     });
   });

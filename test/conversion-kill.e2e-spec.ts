@@ -6,8 +6,8 @@ import { adaLead } from './support/fixtures';
 import { ApiProcess } from './support/api-process';
 import { removeDir } from './support/test-app';
 
-const post = async (url: string, body: unknown) => {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const post = async (api: ApiProcess, path: string, body: unknown) => {
+  const res = await fetch(`${api.url}${path}`, { method: 'POST', headers: await api.headers({ 'content-type': 'application/json' }), body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 };
 
@@ -49,10 +49,10 @@ describe('Conversion survives SIGKILL of the api process mid-flight', () => {
     let cutShort = 0;
     for (const killAfterMs of [3, 8, 15, 25]) {
       const leads: string[] = [];
-      for (let i = 0; i < 40; i++) leads.push((await post(`${api.url}/leads`, { ...adaLead, lastName: `Kill${i}` })).body.id as string);
+      for (let i = 0; i < 40; i++) leads.push((await post(api, `/leads`, { ...adaLead, lastName: `Kill${i}` })).body.id as string);
       allLeads.push(...leads);
       // Fire every conversion at once, and kill the process while they are being written.
-      const inFlight = leads.map((id) => post(`${api.url}/leads/${id}/convert`, { opportunity: { closeDate: '2027-01-31' } }).catch(() => null));
+      const inFlight = leads.map((id) => post(api, `/leads/${id}/convert`, { opportunity: { closeDate: '2027-01-31' } }).catch(() => null));
       await new Promise((r) => setTimeout(r, killAfterMs));
       await api.kill();
       await Promise.all(inFlight);
@@ -79,7 +79,7 @@ describe('Conversion survives SIGKILL of the api process mid-flight', () => {
     }
     // Nothing accepted was lost: leads the kills left unconverted convert now; the others say they are converted.
     for (const id of allLeads) {
-      const res = await post(`${api.url}/leads/${id}/convert`, { opportunity: { closeDate: '2027-01-31' } });
+      const res = await post(api, `/leads/${id}/convert`, { opportunity: { closeDate: '2027-01-31' } });
       expect([200, 409]).toContain(res.status);
       if (res.status === 409) expect(res.body.error).toBe('LEAD_CONVERTED');
     }

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { EVENT_STORE, EventStore } from '@pipeline-ledger/event-store';
+import { bearer } from './support/auth';
 import { adaLead } from './support/fixtures';
 import { TestApp, removeDir, startTestApp } from './support/test-app';
 
@@ -17,11 +18,12 @@ describe('The event envelope', () => {
   });
 
   it('carries id, stream, revision, position, type, schema version, and who/why/when, across every stream a conversion writes', async () => {
-    const lead = await request(t.http).post('/leads').set('X-Actor', 'alice').send(adaLead).expect(201);
+    const lead = await request(t.http).post('/leads').set('Authorization', await bearer(['sales'], { sub: 'alice' })).send(adaLead).expect(201);
     const before = await store.headPosition();
     const conv = await request(t.http)
       .post(`/leads/${lead.body.id}/convert`)
-      .set('X-Actor', 'bob')
+      .set('Authorization', await bearer(['manager'], { sub: 'bob' }))
+      .set('X-Actor', 'mallory') // ignored: the actor is who authenticated
       .set('X-Correlation-Id', 'convert-ada')
       .set('X-Occurred-At', '2026-10-01T12:00:00Z')
       .send({ opportunity: { closeDate: '2027-01-31', amount: 100, currency: 'USD' } })
@@ -39,7 +41,7 @@ describe('The event envelope', () => {
       expect(e.eventId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
       expect(e.schemaVersion).toBe(1);
       expect(e.position > (before ?? -1n)).toBe(true);
-      expect(e.metadata).toMatchObject({ actor: 'bob', correlationId: 'convert-ada', occurredAt: '2026-10-01T12:00:00.000Z' });
+      expect(e.metadata).toMatchObject({ actor: 'user:bob', correlationId: 'convert-ada', occurredAt: '2026-10-01T12:00:00.000Z' });
       expect(Date.parse(e.metadata.recordedAt)).toBeGreaterThan(Date.parse('2026-10-01T12:00:00Z')); // recorded now, occurred then
     }
     expect(converted.revision).toBe(1); // after LeadCreated

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import request from 'supertest';
+import { bearer } from './support/auth';
 import { adaLead, createLead } from './support/fixtures';
 import { TestApp, removeDir, startTestApp } from './support/test-app';
 
@@ -17,7 +18,7 @@ describe('Histories for auditors over HTTP', () => {
 
   it("returns a lead's every event in order, with its envelope, what it changed and the state after it", async () => {
     const id = await createLead(t);
-    await request(t.http).patch(`/leads/${id}`).set('X-Actor', 'user:carol').set('X-Correlation-Id', 'corr-1').send({ title: 'Chief Engineer' }).expect(200);
+    await request(t.http).patch(`/leads/${id}`).set('Authorization', await bearer(['sales'], { sub: 'carol' })).set('X-Correlation-Id', 'corr-1').send({ title: 'Chief Engineer' }).expect(200);
     await request(t.http).post(`/leads/${id}/contacts`).send({ channel: 'call' }).expect(200);
 
     const history = await request(t.http).get(`/leads/${id}/history`).expect(200);

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { bearer } from './support/auth';
 import { adaLead, createLead, headPosition } from './support/fixtures';
 import { TestApp, removeDir, startTestApp } from './support/test-app';
 
@@ -181,15 +182,16 @@ describe('Leads over HTTP', () => {
     });
   });
 
-  it('records who, why and when: X-Actor, X-Correlation-Id and a back-dated X-Occurred-At', async () => {
+  it('records who, why and when: the authenticated principal (an X-Actor header is ignored), X-Correlation-Id and a back-dated X-Occurred-At', async () => {
     const res = await request(t.http)
       .post('/leads')
-      .set('X-Actor', 'importer')
+      .set('Authorization', await bearer(['sales'], { sub: 'importer' }))
+      .set('X-Actor', 'someone-else')
       .set('X-Correlation-Id', 'import-2026-11')
       .set('X-Occurred-At', '2025-03-01T09:30:00Z')
       .send({ lastName: 'Hopper', company: 'Navy', source: 'Purchased List' })
       .expect(201);
-    expect(res.body).toMatchObject({ owner: 'importer', createdAt: '2025-03-01T09:30:00.000Z' });
+    expect(res.body).toMatchObject({ owner: 'user:importer', createdAt: '2025-03-01T09:30:00.000Z' });
     await request(t.http).post('/leads').set('X-Occurred-At', 'yesterday').send(adaLead).expect(400)
       .expect((r) => expect(r.body.issues[0].field).toBe('X-Occurred-At'));
     await request(t.http).post('/leads').set('X-Occurred-At', '2999-01-01T00:00:00Z').send(adaLead).expect(400)

@@ -1,16 +1,19 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { TEST_JWT_SECRET, tokenFor } from './auth';
 
 const ROOT = join(__dirname, '..', '..');
 
 /**
  * One of our apps as a real child process (TypeScript run through ts-node, transpile only): the api on a free
- * loopback port by default, or another entry point (the projector) with a readiness check of its own.
+ * loopback port by default, or another entry point (the projector) with a readiness check of its own. The api
+ * accepts bearer JWTs signed with TEST_JWT_SECRET; `headers()` carry an admin's.
  */
 export class ApiProcess {
   private child: ChildProcess | null = null;
   private stderr = '';
+  private authorization: string | null = null;
 
   private constructor(
     readonly dataDir: string,
@@ -41,6 +44,12 @@ export class ApiProcess {
     return `http://127.0.0.1:${this.port}`;
   }
 
+  /** Request headers that authenticate as an admin (user:test-admin), plus any given. */
+  async headers(extra: Record<string, string> = {}): Promise<Record<string, string>> {
+    this.authorization ??= `Bearer ${await tokenFor(['admin'], { sub: 'test-admin', expiresIn: 24 * 3600 })}`;
+    return { authorization: this.authorization, ...extra };
+  }
+
   /** Kills the process the hard way: no shutdown hook runs, nothing is flushed. */
   async kill(): Promise<void> {
     const child = this.child;
@@ -60,7 +69,7 @@ export class ApiProcess {
     this.stderr = '';
     const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', this.entry], {
       cwd: ROOT,
-      env: { ...process.env, DATA_DIR: this.dataDir, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: 'error', CHECKPOINT_INTERVAL_MS: '20' },
+      env: { ...process.env, DATA_DIR: this.dataDir, PORT: String(this.port), HOST: '127.0.0.1', LOG_LEVEL: 'error', CHECKPOINT_INTERVAL_MS: '20', JWT_SECRET: TEST_JWT_SECRET },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.stderr?.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));

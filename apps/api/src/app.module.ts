@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { AccountsController } from './accounts/accounts.controller';
+import { AuthModule } from './auth/auth.module';
 import { AppConfig } from './config/app-config';
 import { AsyncApiController } from './contracts/asyncapi.controller';
 import { ReadSideModule } from './read-side/read-side.module';
@@ -30,7 +31,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), StorageModule.forRoot(config), ReadSideModule, WebhooksModule],
+      imports: [CqrsModule.forRoot(), StorageModule.forRoot(config), AuthModule, ReadSideModule, WebhooksModule],
       controllers: [LeadsController, OpportunitiesController, StagesController, AccountsController, ContactsController, HistoryController, EventsController, HealthController, AsyncApiController, PeopleController],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },

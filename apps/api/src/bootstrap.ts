@@ -1,29 +1,49 @@
 import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
 import { AppModule } from './app.module';
+import { Authenticator } from './auth/authenticator.service';
+import { requireAuthentication } from './auth/require-authentication.middleware';
 import { AppConfig } from './config/app-config';
-import { setupOpenApi } from './http/openapi';
+import { OPENAPI_PATHS, setupOpenApi } from './http/openapi';
 import { requireJsonBodies } from './http/require-json.middleware';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+/** The largest request body accepted (413 beyond it). */
+export const BODY_LIMIT = '100kb';
 
 /** Builds the HTTP application (not listening yet), as main.ts runs it. */
 export async function createApp(config: AppConfig, options: { logger?: false } = {}): Promise<INestApplication> {
   const logger = options.logger === false ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false });
-  return configureApp(app);
+  return configureApp(app, { corsOrigins: config.corsOrigins });
 }
 
 /**
- * What every instance of the application gets, whoever builds it (main.ts, end-to-end tests, benchmarks).
- * The application must be created with `bodyParser: false`.
+ * What every instance of the application gets, whoever builds it (main.ts, end-to-end tests, benchmarks): security
+ * headers (helmet), CORS only for the configured origins (none: off), JSON bodies up to 100 kB, and the OpenAPI
+ * document for authenticated callers. The application must be created with `bodyParser: false`.
  */
-export function configureApp(app: NestExpressApplication, options: { openApi?: boolean } = {}): NestExpressApplication {
+export function configureApp(app: NestExpressApplication, options: { openApi?: boolean; corsOrigins?: readonly string[] } = {}): NestExpressApplication {
+  app.use(helmet());
+  if (options.corsOrigins?.length) {
+    app.enableCors({
+      origin: [...options.corsOrigins],
+      allowedHeaders: ['Authorization', 'X-Api-Key', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Correlation-Id', 'X-Occurred-At', 'Last-Event-ID'],
+      exposedHeaders: ['ETag', 'Location', 'Idempotent-Replayed', 'Retry-After', 'WWW-Authenticate'],
+      maxAge: 600,
+    });
+  }
   app.use(requireJsonBodies);
-  app.useBodyParser('json', { limit: '100kb' });
+  app.useBodyParser('json', { limit: BODY_LIMIT });
   app.disable('x-powered-by');
   app.enableShutdownHooks();
-  if (options.openApi !== false) setupOpenApi(app);
+  if (options.openApi !== false) {
+    // Served by Swagger's own routes, outside the controllers (and so outside the AccessGuard): guarded here.
+    app.use([...OPENAPI_PATHS], requireAuthentication(app.get(Authenticator)));
+    setupOpenApi(app);
+  }
   return app;
 }

@@ -8,6 +8,7 @@ import { RECORD_KINDS, RecordKind, historySubject } from '../../api/src/history/
 import { recordHistory } from '../../api/src/history/record-history';
 import { buildRecords } from '../../api/src/write/record-types';
 import { openEventStores } from '../../api/src/infrastructure/event-stores';
+import { keysCommand } from './keys.command';
 
 /**
  * pipeline-ledger: operations on the stores, from the command line. Settings come from the same environment
@@ -15,7 +16,9 @@ import { openEventStores } from '../../api/src/infrastructure/event-stores';
  */
 const program = new Command()
   .name('pipeline-ledger')
-  .description('Pipeline Ledger command line: rebuild read models, verify the event store\'s hash chains, replay a record\'s history.');
+  .description('Pipeline Ledger command line: rebuild read models, verify the event store\'s hash chains, replay a record\'s history, manage API keys.');
+
+program.addCommand(keysCommand());
 
 program
   .command('rebuild')

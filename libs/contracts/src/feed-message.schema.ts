@@ -29,10 +29,10 @@ const envelopeShape = {
   schemaVersion: z.int().min(1).describe("The version of the data's schema; always the type's current version (older stored ones are upcast)"),
   occurredAt: instant('When it happened in business terms (back-dated entries and imports may set it in the past)'),
   recordedAt: instant('When the store recorded it'),
-  actor: z.string().min(1).describe('Who caused it (the X-Actor of the request)'),
+  actor: z.string().min(1).describe('Who caused it: the authenticated principal of the request (user:<sub> for a token, key:<id> for an API key)'),
   correlationId: z.string().min(1).describe('One id for everything one request caused, across streams (a conversion: lead, account, contact, opportunity)'),
   causationId: z.string().nullable().describe('The id of the command or event that caused it; null when nothing did'),
-  data: z.record(z.string(), z.unknown()).describe('The event data: see the schema of its type and schema version'),
+  data: z.record(z.string(), z.unknown()).describe('The event data: see the schema of its type and schema version. Personal fields (names, email, phone) read "[redacted]" for a subscriber without the pii grant'),
 };
 
 export const feedMessageSchema = z

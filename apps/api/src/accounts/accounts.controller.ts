@@ -4,6 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Response } from 'express';
 import { AccountState } from '@pipeline-ledger/domain';
 import { z } from 'zod';
+import { Allow } from '../auth/access.decorators';
 import { Ctx } from '../http/command-context.decorator';
 import { optionalText, owner, requiredText } from '../http/fields';
 import { pathId, withRevision } from '../http/respond';
@@ -36,6 +37,7 @@ export class AccountsController {
     private readonly repository: EventSourcedRepository,
   ) {}
 
+  @Allow('sales', 'manager')
   @Post()
   async create(@ValidBody(createAccountBody) body: z.infer<typeof createAccountBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     const { owner: accountOwner, ...details } = body;
@@ -47,6 +49,7 @@ export class AccountsController {
     return withRevision(res, outcome, presentAccount(accountId, outcome.state, outcome.revision));
   }
 
+  @Allow('sales', 'manager')
   @Get(':id')
   async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
     const account = await this.repository.get(this.records.account, pathId(id));

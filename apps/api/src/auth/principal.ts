@@ -1,4 +1,4 @@
-import type { Role } from './roles';
+import { ROLES_WITH_PII, Role } from './roles';
 
 /** Who is calling: established by authentication, never by anything else the client sends. */
 export interface Principal {
@@ -6,6 +6,12 @@ export interface Principal {
   actor: string;
   kind: 'user' | 'api-key' | 'form';
   roles: readonly Role[];
-  /** May see personal fields (the `pii` grant, or the admin role). */
+  /** May see personal fields: the `pii` grant, or a role that implies it (admin, sales, manager). */
   pii: boolean;
+}
+
+/** A principal for the roles and grant a credential carries; pii follows from the grant or a role that implies it. */
+export function principalFor(actor: string, kind: Principal['kind'], roles: readonly Role[], piiGrant: boolean): Principal {
+  const unique = [...new Set(roles)];
+  return { actor, kind, roles: unique, pii: piiGrant || unique.some((r) => ROLES_WITH_PII.includes(r)) };
 }

@@ -16,6 +16,17 @@ export type Role = (typeof ROLES)[number];
 /** A grant beside the roles: may see personal fields (names, email, phone) in answers. */
 export const PII_GRANT = 'pii';
 
+/**
+ * Roles that see personal fields without the grant: admin (everything), and sales and manager, who work the leads
+ * and cannot do it without the names and the email.
+ */
+export const ROLES_WITH_PII: readonly Role[] = ['admin', 'sales', 'manager'];
+
 export function isRole(value: string): value is Role {
   return (ROLES as readonly string[]).includes(value);
+}
+
+/** The roles that may call a route whose @Allow() names `declared`: admin always, and only admin when none is named. */
+export function rolesAllowed(declared: readonly Role[] | undefined): Role[] {
+  return [...new Set<Role>([...(declared ?? []), 'admin'])];
 }

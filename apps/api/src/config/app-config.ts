@@ -1,5 +1,7 @@
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
+import { AuthConfig, readAuthConfig } from './auth-config';
+import { ConfigError, configError } from './config-error';
 import { DEFAULT_STAGE_CATALOGUE, StageCatalogue, StageDefinition } from '@pipeline-ledger/domain';
 import { MasterKey } from '@pipeline-ledger/privacy';
 import { z } from 'zod';
@@ -54,8 +56,19 @@ const schema = z.object({
   MASTER_KEY_FILE: z.string().min(1, 'must not be empty').optional(),
   /** Where the wrapped data keys are kept: by default in the event store's SQLite file (one fsync per command), or a file of its own. */
   KEY_STORE_FILE: z.string().min(1, 'must not be empty').optional(),
+  /** Browser origins allowed to call the API (comma-separated, e.g. https://crm.example.com); unset: CORS off. */
+  CORS_ORIGINS: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').map((o) => o.trim()).filter((o) => o !== ''))
+    .superRefine((origins, ctx) => {
+      for (const origin of origins) {
+        if (!isOrigin(origin)) ctx.addIssue({ code: 'custom', message: `${JSON.stringify(origin)} is not an origin: scheme://host[:port], no path (e.g. https://crm.example.com)` });
+      }
+    }),
 })
-.refine((c) => !(c.MASTER_KEY && c.MASTER_KEY_FILE), { path: ['MASTER_KEY_FILE'], message: 'give MASTER_KEY or MASTER_KEY_FILE, not both' }).refine((c) => c.WEBHOOK_RETRY_MAX_MS >= c.WEBHOOK_RETRY_BASE_MS, { path: ['WEBHOOK_RETRY_MAX_MS'], message: 'must be at least WEBHOOK_RETRY_BASE_MS' });
+  .refine((c) => !(c.MASTER_KEY && c.MASTER_KEY_FILE), { path: ['MASTER_KEY_FILE'], message: 'give MASTER_KEY or MASTER_KEY_FILE, not both' })
+  .refine((c) => c.WEBHOOK_RETRY_MAX_MS >= c.WEBHOOK_RETRY_BASE_MS, { path: ['WEBHOOK_RETRY_MAX_MS'], message: 'must be at least WEBHOOK_RETRY_BASE_MS' });
 
 export interface AppConfig {
   port: number;
@@ -71,6 +84,9 @@ export interface AppConfig {
   stageCatalogue: StageCatalogue;
   feed: FeedConfig;
   webhooks: WebhookConfig;
+  auth: AuthConfig;
+  /** Origins allowed by CORS; empty: CORS off (no Access-Control-* headers). */
+  corsOrigins: readonly string[];
   privacy: PrivacyConfig;
 }
 
@@ -97,15 +113,12 @@ export interface FeedConfig {
   maxClients: number;
 }
 
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+    throw configError(parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`));
   }
   const c = parsed.data;
   const dataDir = path.resolve(c.DATA_DIR);
@@ -138,6 +151,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxAttempts: c.WEBHOOK_MAX_ATTEMPTS,
       refreshMs: c.WEBHOOK_REFRESH_MS,
     },
+    auth: readAuthConfig(env, dataDir),
+    corsOrigins: c.CORS_ORIGINS,
   };
 }
 
@@ -150,9 +165,18 @@ function isMasterKey(text: string): boolean {
   }
 }
 
+function isOrigin(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.origin === value.replace(/\/$/, '');
+  } catch {
+    return false;
+  }
+}
+
 /** Reads and checks a stage catalogue file; a bad one is a configuration error naming STAGES_FILE. */
 function loadStageCatalogue(file: string): StageCatalogue {
-  const fail = (reason: string) => new ConfigError(`Invalid configuration:\n  STAGES_FILE=${JSON.stringify(file)}: ${reason}`);
+  const fail = (reason: string) => configError([`STAGES_FILE=${JSON.stringify(file)}: ${reason}`]);
   let stages: unknown;
   try {
     stages = JSON.parse(readFileSync(file, 'utf8'));

@@ -4,6 +4,10 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Response } from 'express';
 import { ContactState } from '@pipeline-ledger/domain';
 import { z } from 'zod';
+import { Allow } from '../auth/access.decorators';
+import { Principal } from '../auth/principal';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { redactRecord } from '../auth/redaction';
 import { Ctx } from '../http/command-context.decorator';
 import { email, optionalText, owner, phone, requiredText, uuid } from '../http/fields';
 import { pathId, withRevision } from '../http/respond';
@@ -37,20 +41,22 @@ export class ContactsController {
     private readonly repository: EventSourcedRepository,
   ) {}
 
+  @Allow('sales', 'manager')
   @Post()
-  async create(@ValidBody(createContactBody) body: z.infer<typeof createContactBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
+  async create(@ValidBody(createContactBody) body: z.infer<typeof createContactBody>, @Ctx() ctx: CommandContext, @CurrentPrincipal() who: Principal, @Res({ passthrough: true }) res: Response) {
     const { accountId, owner: contactOwner, ...details } = body;
     const contactId = newRecordId('contact', ctx);
     const outcome = await this.commandBus.execute(
       new ExecuteRecordCommand(this.records.contact, contactId, { type: 'CreateContact', contactId, accountId, at: ctx.occurredAt, details, owner: contactOwner ?? ctx.actor, source: null, leadId: null }, ctx),
     );
     res.location(`/contacts/${contactId}`);
-    return withRevision(res, outcome, presentContact(contactId, outcome.state, outcome.revision));
+    return withRevision(res, outcome, redactRecord(who, 'contact', presentContact(contactId, outcome.state, outcome.revision)));
   }
 
+  @Allow('sales', 'manager')
   @Get(':id')
-  async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
+  async get(@Param('id') id: string, @CurrentPrincipal() who: Principal, @Res({ passthrough: true }) res: Response) {
     const contact = await this.repository.get(this.records.contact, pathId(id));
-    return withRevision(res, contact, presentContact(id, contact.state, contact.revision));
+    return withRevision(res, contact, redactRecord(who, 'contact', presentContact(id, contact.state, contact.revision)));
   }
 }

@@ -1,11 +1,13 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { asyncApiDocument } from '@pipeline-ledger/contracts';
+import { Allow } from '../auth/access.decorators';
 
 /** The published event contracts, for downstream services: the AsyncAPI 3 document of the SSE feed and webhooks. */
 @ApiTags('events')
 @Controller()
 export class AsyncApiController {
+  @Allow('integration')
   @Get('asyncapi.json')
   @ApiOperation({
     summary: 'The AsyncAPI 3 document of the events',

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { ServerResponse } from 'node:http';
 import { EVENT_STORE, EventStore } from '@pipeline-ledger/event-store';
+import { Viewer, redactEventMessage } from '../auth/redaction';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { toFeedMessage, toSubscriptionFilter } from './feed-message';
 import { FeedRequest } from './feed-params';
@@ -42,8 +43,8 @@ export class EventFeedService implements OnModuleDestroy {
     return { open: this.open.size, served: this.served, delivered: this.delivered };
   }
 
-  /** Streams the feed into `res` until the client leaves or the service stops. */
-  async serve(request: FeedRequest, res: ServerResponse): Promise<void> {
+  /** Streams the feed into `res` until the client leaves or the service stops; personal fields as the viewer may see them. */
+  async serve(request: FeedRequest, viewer: Viewer, res: ServerResponse): Promise<void> {
     const abort = new AbortController();
     const stop = () => abort.abort();
     res.on('close', stop);
@@ -59,7 +60,7 @@ export class EventFeedService implements OnModuleDestroy {
       for await (const event of events) {
         await stream.ready(abort.signal);
         if (abort.signal.aborted) break;
-        stream.event(toFeedMessage(event));
+        stream.event(redactEventMessage(viewer, toFeedMessage(event)));
         this.delivered++;
       }
     } catch (error) {

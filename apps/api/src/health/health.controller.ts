@@ -1,6 +1,7 @@
 import { Controller, Get, Inject } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { EVENT_STORE, EventStore } from '@pipeline-ledger/event-store';
+import { Public } from '../auth/access.decorators';
 import { ConversionRecoveryService } from '../conversion/conversion-recovery.service';
 import { EventFeedService } from '../feed/event-feed.service';
 import { WebhookDispatcher } from '../webhooks/webhook-dispatcher.service';
@@ -15,7 +16,8 @@ export class HealthController {
     private readonly webhooks: WebhookDispatcher,
   ) {}
 
-  /** Up when the event store answers; says how far the store and the conversion completer are, the open event feeds and the webhook deliveries. */
+  /** Public (no credentials: load balancers and orchestrators probe it). Up when the event store answers; says how far the store and the conversion completer are, the open event feeds and the webhook deliveries. */
+  @Public()
   @Get()
   async health() {
     const head = await this.store.headPosition();

@@ -5,6 +5,10 @@ import { DomainError, streamIdFor } from '@pipeline-ledger/domain';
 import { EVENT_STORE, EventStore, verifyChain } from '@pipeline-ledger/event-store';
 import { SEALED_EVENT_STORE } from '../infrastructure/storage.module';
 import { z } from 'zod';
+import { Allow } from '../auth/access.decorators';
+import { Principal } from '../auth/principal';
+import { CurrentPrincipal } from '../auth/principal.decorator';
+import { Viewer, redactEventMessage, redactHistory } from '../auth/redaction';
 import { pathId } from '../http/respond';
 import { parseQuery } from '../read-side/query-params';
 import { RECORDS, Records } from '../write/record-types';
@@ -36,9 +40,10 @@ export class HistoryController {
     @Inject(SEALED_EVENT_STORE) private readonly sealed: EventStore,
   ) {}
 
+  @Allow('auditor')
   @Get('leads/:id/history')
-  async lead(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
-    const history = await this.history('lead', id, query, res);
+  async lead(@Param('id') id: string, @Query() query: Record<string, unknown>, @CurrentPrincipal() who: Principal, @Res({ passthrough: true }) res: Response) {
+    const history = await this.history('lead', id, query, who, res);
     if (typeof history === 'string') return history;
     const conversion = history.state['conversion'] as { accountId: string; contactId: string; opportunityId: string | null } | null;
     // A converted lead leads on to the records it produced, whose histories read the same way.
@@ -51,62 +56,72 @@ export class HistoryController {
   }
 
   /** Every event one request caused, across streams (a conversion: the lead's, the account's, the contact's...). */
+  @Allow('auditor')
   @Get('correlations/:id')
-  async correlation(@Param('id') raw: string) {
+  async correlation(@Param('id') raw: string, @CurrentPrincipal() who: Principal) {
     const correlationId = parseQuery(correlationParam, { id: raw }).id;
     const events = await this.events.readCorrelated(correlationId);
     if (events.length === 0) throw new DomainError('not_found', 'CORRELATION_NOT_FOUND', `no event carries correlation id ${correlationId}`);
     return {
       correlationId,
-      events: events.map((e) => ({
-        streamId: e.streamId,
-        type: e.type,
-        schemaVersion: e.schemaVersion,
-        revision: e.revision,
-        position: e.position.toString(),
-        occurredAt: e.metadata.occurredAt,
-        recordedAt: e.metadata.recordedAt,
-        actor: e.metadata.actor,
-        causationId: e.metadata.causationId,
-        data: e.data,
-      })),
+      events: events.map((e) =>
+        redactEventMessage(who, {
+          streamId: e.streamId,
+          type: e.type,
+          schemaVersion: e.schemaVersion,
+          revision: e.revision,
+          position: e.position.toString(),
+          occurredAt: e.metadata.occurredAt,
+          recordedAt: e.metadata.recordedAt,
+          actor: e.metadata.actor,
+          causationId: e.metadata.causationId,
+          data: e.data,
+        }),
+      ),
     };
   }
 
   /** Recomputes the lead's hash chain: ok, or the first event whose stored hash does not match. */
+  @Allow('auditor')
   @Get('leads/:id/verify')
   verifyLead(@Param('id') id: string) {
     return this.verify('lead', id);
   }
 
+  @Allow('auditor')
   @Get('accounts/:id/verify')
   verifyAccount(@Param('id') id: string) {
     return this.verify('account', id);
   }
 
+  @Allow('auditor')
   @Get('contacts/:id/verify')
   verifyContact(@Param('id') id: string) {
     return this.verify('contact', id);
   }
 
+  @Allow('auditor')
   @Get('opportunities/:id/verify')
   verifyOpportunity(@Param('id') id: string) {
     return this.verify('opportunity', id);
   }
 
+  @Allow('auditor')
   @Get('accounts/:id/history')
-  account(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
-    return this.history('account', id, query, res);
+  account(@Param('id') id: string, @Query() query: Record<string, unknown>, @CurrentPrincipal() who: Principal, @Res({ passthrough: true }) res: Response) {
+    return this.history('account', id, query, who, res);
   }
 
+  @Allow('auditor')
   @Get('contacts/:id/history')
-  contact(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
-    return this.history('contact', id, query, res);
+  contact(@Param('id') id: string, @Query() query: Record<string, unknown>, @CurrentPrincipal() who: Principal, @Res({ passthrough: true }) res: Response) {
+    return this.history('contact', id, query, who, res);
   }
 
+  @Allow('auditor')
   @Get('opportunities/:id/history')
-  opportunity(@Param('id') id: string, @Query() query: Record<string, unknown>, @Res({ passthrough: true }) res: Response) {
-    return this.history('opportunity', id, query, res);
+  opportunity(@Param('id') id: string, @Query() query: Record<string, unknown>, @CurrentPrincipal() who: Principal, @Res({ passthrough: true }) res: Response) {
+    return this.history('opportunity', id, query, who, res);
   }
 
   private async verify(kind: RecordKind, rawId: string) {
@@ -117,13 +132,14 @@ export class HistoryController {
     return { streamId, ...verifyChain(events) };
   }
 
-  private async history(kind: RecordKind, rawId: string, query: Record<string, unknown>, res: Response): Promise<RecordHistory | string> {
+  /** Without the pii grant, personal fields read [redacted] in every entry (data, changes, state), in JSON and CSV alike. */
+  private async history(kind: RecordKind, rawId: string, query: Record<string, unknown>, who: Viewer, res: Response): Promise<RecordHistory | string> {
     const id = pathId(rawId);
     const { format, ...options } = parseQuery(historyParams, query);
     const events = await this.events.readStream(streamIdFor(kind, id));
     const { record, present } = historySubject(this.records, kind);
-    if (format === 'json') return recordHistory(record, id, events, present, options);
-    const all = recordHistory(record, id, events, present, { ...options, page: 1, pageSize: Math.max(1, events.length) });
+    if (format === 'json') return redactHistory(who, kind, recordHistory(record, id, events, present, options));
+    const all = redactHistory(who, kind, recordHistory(record, id, events, present, { ...options, page: 1, pageSize: Math.max(1, events.length) }));
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
     res.setHeader('Content-Disposition', `attachment; filename="${kind}-${id}-history.csv"`);
     return historyCsv(all);

@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { Response } from 'express';
 import { DomainError, DomainErrorKind } from '@pipeline-ledger/domain';
 import { PersonalDataErasedError } from '@pipeline-ledger/privacy';
+import { AccessError } from '../auth/access.errors';
 import { ErrorBody } from './error-body';
 
 const STATUS: Record<DomainErrorKind, number> = {
@@ -11,41 +12,58 @@ const STATUS: Record<DomainErrorKind, number> = {
   concurrency: HttpStatus.CONFLICT,
 };
 
+const logger = new Logger('Http');
+
 /** Maps every error to a status code and one body shape, in one place. */
 @Catch()
 export class ApiExceptionFilter implements ExceptionFilter {
-  private readonly logger = new Logger('Http');
-
   catch(exception: unknown, host: ArgumentsHost): void {
-    const response = host.switchToHttp().getResponse<Response>();
-    const body = this.toBody(exception);
-    response.status(body.statusCode).json(body);
+    sendError(host.switchToHttp().getResponse<Response>(), exception);
   }
+}
 
-  private toBody(exception: unknown): ErrorBody {
-    if (exception instanceof DomainError) {
-      return {
-        statusCode: STATUS[exception.kind],
-        error: exception.code,
-        message: exception.message,
-        ...(exception.issues.length ? { issues: exception.issues } : {}),
-      };
-    }
-    if (exception instanceof PersonalDataErasedError) {
-      return { statusCode: HttpStatus.CONFLICT, error: 'PERSONAL_DATA_ERASED', message: exception.message };
-    }
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      const res = exception.getResponse();
-      const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? exception.message);
-      return { statusCode: status, error: httpCode(status), message };
-    }
-    const clientError = bodyParserError(exception);
-    if (clientError) return clientError;
-    // Only the error, never the request: bodies hold personal data.
-    this.logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
-    return { statusCode: 500, error: 'INTERNAL_ERROR', message: 'internal error; the request may be retried' };
+/** The error answer (status, body, and the challenge of a 401), for the filter and for middleware outside Nest's routes. */
+export function sendError(response: Response, exception: unknown): void {
+  const body = toBody(exception);
+  if (exception instanceof AccessError && exception.status === 401) {
+    // RFC 6750: the scheme to use, and whether the credential sent was the problem.
+    response.setHeader('WWW-Authenticate', `Bearer realm="pipeline-ledger"${exception.credentialSent ? ', error="invalid_token"' : ''}`);
   }
+  response.status(body.statusCode).json(body);
+}
+
+function toBody(exception: unknown): ErrorBody {
+  if (exception instanceof AccessError) {
+    return {
+      statusCode: exception.status,
+      error: exception.code,
+      message: exception.message,
+      ...(exception.requiredRoles ? { requiredRoles: exception.requiredRoles } : {}),
+      ...(exception.requiredGrant ? { requiredGrant: exception.requiredGrant } : {}),
+    };
+  }
+  if (exception instanceof DomainError) {
+    return {
+      statusCode: STATUS[exception.kind],
+      error: exception.code,
+      message: exception.message,
+      ...(exception.issues.length ? { issues: exception.issues } : {}),
+    };
+  }
+  if (exception instanceof PersonalDataErasedError) {
+    return { statusCode: HttpStatus.CONFLICT, error: 'PERSONAL_DATA_ERASED', message: exception.message };
+  }
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    const res = exception.getResponse();
+    const message = typeof res === 'string' ? res : String((res as { message?: unknown }).message ?? exception.message);
+    return { statusCode: status, error: httpCode(status), message };
+  }
+  const clientError = bodyParserError(exception);
+  if (clientError) return clientError;
+  // Only the error, never the request: bodies hold personal data, headers hold credentials.
+  logger.error(exception instanceof Error ? (exception.stack ?? exception.message) : String(exception));
+  return { statusCode: 500, error: 'INTERNAL_ERROR', message: 'internal error; the request may be retried' };
 }
 
 /** Errors of the JSON body parser (http-errors with a 4xx status): too large, bad charset, ... */

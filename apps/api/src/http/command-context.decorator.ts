@@ -2,6 +2,7 @@ import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
 import { Request } from 'express';
 import { z } from 'zod';
+import { requirePrincipal } from '../auth/principal.decorator';
 import { CommandContext } from '../write/command-context';
 import { parseOrRefuse } from './zod-body.pipe';
 
@@ -10,7 +11,6 @@ const MAX_FUTURE_SKEW_MS = 5 * 60_000;
 
 const token = (max: number) => z.string().trim().min(1).max(max).regex(/^[\x21-\x7e][\x20-\x7e]*$/, 'must be printable ASCII');
 const headerSchemas = {
-  actor: token(200),
   correlationId: token(128),
   idempotencyKey: token(255),
   ifMatch: z
@@ -26,9 +26,10 @@ const headerSchemas = {
 };
 
 /**
- * The CommandContext of a request, from its headers:
- * X-Actor (until authentication lands), X-Correlation-Id, X-Occurred-At (business time, e.g. for back-dated entries),
- * If-Match (the ETag the client last saw) and Idempotency-Key.
+ * The CommandContext of a request: the actor is the authenticated principal (set by the AccessGuard; an X-Actor
+ * header is ignored, since a client could claim to be anyone), the rest comes from the headers: X-Correlation-Id,
+ * X-Occurred-At (business time, e.g. for back-dated entries), If-Match (the ETag the client last saw) and
+ * Idempotency-Key.
  */
 export const Ctx = createParamDecorator((_: unknown, execution: ExecutionContext): CommandContext => {
   const req = execution.switchToHttp().getRequest<Request>();
@@ -44,7 +45,7 @@ export const Ctx = createParamDecorator((_: unknown, execution: ExecutionContext
   const idempotencyKey = optional('Idempotency-Key', headerSchemas.idempotencyKey);
   const commandId = randomUUID();
   return {
-    actor: optional('X-Actor', headerSchemas.actor) ?? 'anonymous',
+    actor: requirePrincipal(req).actor,
     correlationId: optional('X-Correlation-Id', headerSchemas.correlationId) ?? commandId,
     causationId: commandId,
     occurredAt: optional('X-Occurred-At', headerSchemas.occurredAt) ?? new Date().toISOString(),

@@ -4,6 +4,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Response } from 'express';
 import { OpportunityCommand } from '@pipeline-ledger/domain';
 import { z } from 'zod';
+import { Allow } from '../auth/access.decorators';
 import { Ctx } from '../http/command-context.decorator';
 import { pathId, withRevision } from '../http/respond';
 import { ValidBody } from '../http/valid-body.decorator';
@@ -37,6 +38,7 @@ export class OpportunitiesController {
     private readonly repository: EventSourcedRepository,
   ) {}
 
+  @Allow('sales', 'manager')
   @Post()
   create(@ValidBody(createOpportunityBody) body: CreateOpportunityBody, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     const id = newRecordId('opportunity', ctx);
@@ -60,54 +62,63 @@ export class OpportunitiesController {
     );
   }
 
+  @Allow('sales', 'manager')
   @Get(':id')
   async get(@Param('id') id: string, @Res({ passthrough: true }) res: Response) {
     const opportunity = await this.repository.get(this.records.opportunity, pathId(id));
     return withRevision(res, opportunity, presentOpportunity(id, opportunity.state, opportunity.revision));
   }
 
+  @Allow('sales', 'manager')
   @Post(':id/stage')
   @HttpCode(200)
   changeStage(@Param('id') id: string, @ValidBody(changeStageBody) body: z.infer<typeof changeStageBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'ChangeOpportunityStage', stage: body.stage, lossReason: body.lossReason }, ctx, res);
   }
 
+  @Allow('sales', 'manager')
   @Post(':id/probability')
   @HttpCode(200)
   overrideProbability(@Param('id') id: string, @ValidBody(probabilityBody) body: z.infer<typeof probabilityBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'OverrideOpportunityProbability', probability: body.probability }, ctx, res);
   }
 
+  @Allow('sales', 'manager')
   @Post(':id/amount')
   @HttpCode(200)
   changeAmount(@Param('id') id: string, @ValidBody(amountBody) body: z.infer<typeof amountBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'ChangeOpportunityAmount', amount: body.amount, currency: body.currency }, ctx, res);
   }
 
+  @Allow('sales', 'manager')
   @Post(':id/close-date')
   @HttpCode(200)
   changeCloseDate(@Param('id') id: string, @ValidBody(closeDateBody) body: z.infer<typeof closeDateBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'ChangeOpportunityCloseDate', closeDate: body.closeDate }, ctx, res);
   }
 
+  @Allow('manager')
   @Post(':id/owner')
   @HttpCode(200)
   changeOwner(@Param('id') id: string, @ValidBody(ownerBody) body: z.infer<typeof ownerBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'ChangeOpportunityOwner', owner: body.owner }, ctx, res);
   }
 
+  @Allow('sales', 'manager')
   @Post(':id/close-won')
   @HttpCode(200)
   closeWon(@Param('id') id: string, @ValidBody(closeWonBody) _body: unknown, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'CloseOpportunityWon' }, ctx, res);
   }
 
+  @Allow('sales', 'manager')
   @Post(':id/close-lost')
   @HttpCode(200)
   closeLost(@Param('id') id: string, @ValidBody(closeLostBody) body: z.infer<typeof closeLostBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {
     return this.run(pathId(id), { type: 'CloseOpportunityLost', reason: body.reason }, ctx, res);
   }
 
+  @Allow('manager')
   @Post(':id/reopen')
   @HttpCode(200)
   reopen(@Param('id') id: string, @ValidBody(reopenOpportunityBody) body: z.infer<typeof reopenOpportunityBody>, @Ctx() ctx: CommandContext, @Res({ passthrough: true }) res: Response) {

@@ -1,5 +1,6 @@
 import { Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Allow } from '../auth/access.decorators';
 import { Ctx } from '../http/command-context.decorator';
 import { pathId } from '../http/respond';
 import { CommandContext } from '../write/command-context';
@@ -11,8 +12,8 @@ import { PersonErasure, PersonErasureService } from './person-erasure.service';
 export class PeopleController {
   constructor(private readonly erasure: PersonErasureService) {}
 
-  /** Admin only (no @Allow: the guard lets only admin through). */
   @Post(':id/erase')
+  @Allow() // admin only
   @HttpCode(200)
   @ApiOperation({
     summary: "Erase a person's personal data (a lead id or a contact id)",

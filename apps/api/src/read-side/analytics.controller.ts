@@ -17,6 +17,7 @@ import {
   winRateProjection,
   winRateQuery,
 } from '@pipeline-ledger/read-models';
+import { Allow } from '../auth/access.decorators';
 import { RECORDS, Records } from '../write/record-types';
 import { FreshnessService } from './freshness.service';
 import { parseQuery } from './query-params';
@@ -32,6 +33,7 @@ export class AnalyticsController {
   ) {}
 
   /** Open opportunities per stage and currency (count, amount, weighted amount), plus closed won and lost totals. */
+  @Allow('analyst', 'sales', 'manager')
   @Get('pipeline')
   async pipeline(@Query() raw: Record<string, unknown>) {
     const params = parseQuery(pipelineParamsSchema, raw);
@@ -41,6 +43,7 @@ export class AnalyticsController {
   }
 
   /** Leads created, contacted, qualified, disqualified, converted; conversion rates; time to convert. */
+  @Allow('analyst', 'sales', 'manager')
   @Get('conversion')
   async conversion(@Query() raw: Record<string, unknown>) {
     const params = parseQuery(conversionRatesParamsSchema, raw);
@@ -50,6 +53,7 @@ export class AnalyticsController {
   }
 
   /** Won / closed, by owner and by source. */
+  @Allow('analyst', 'sales', 'manager')
   @Get('win-rate')
   async winRate(@Query() raw: Record<string, unknown>) {
     const params = parseQuery(winRateParamsSchema, raw);

@@ -3,12 +3,13 @@ import { ApiTags } from '@nestjs/swagger';
 import { ProjectorRunner } from '@pipeline-ledger/read-models';
 import { DomainError } from '@pipeline-ledger/domain';
 import { z } from 'zod';
+import { Allow } from '../auth/access.decorators';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { ValidBody } from '../http/valid-body.decorator';
 
 const rebuildBody = z.strictObject({
   /** Projection names; none or empty: all of them. */
-  projections: z.array(z.string().min(1)).optional(),
+  projections: z.array(z.string().min(1, 'must not be empty').max(100, 'must be at most 100 characters')).max(50, 'at most 50 names').optional(),
 });
 
 /** The projections' state, and rebuilds (admin). */
@@ -21,6 +22,7 @@ export class ProjectionsController {
   ) {}
 
   /** Every projection: version, generation, checkpoint, lag behind the store, status and failure. */
+  @Allow('analyst', 'auditor')
   @Get()
   async list() {
     return { projections: (await this.runner.status()).map(serialise) };
@@ -30,6 +32,7 @@ export class ProjectionsController {
    * Rebuilds projections from position 0 into fresh tables and swaps them in when caught up; queries keep answering
    * from the old tables meanwhile. Answers 202 at once; follow progress on GET /projections.
    */
+  @Allow('admin')
   @Post('rebuild')
   @HttpCode(202)
   rebuild(@ValidBody(rebuildBody) body: z.infer<typeof rebuildBody>) {

@@ -17,6 +17,8 @@ describe('SqliteWebhookStore', () => {
     secret: `secret-${id}`,
     position: null,
     createdAt: '2026-03-01T09:00:00.000Z',
+    createdBy: 'key:0123456789abcdef',
+    pii: false,
     ...extra,
   });
 
@@ -44,6 +46,24 @@ describe('SqliteWebhookStore', () => {
     });
     expect(await store.get('a')).toEqual(created);
     expect(await store.get('nope')).toBeNull();
+  });
+
+  it('keeps whether the creator had the pii grant', async () => {
+    await store.create(subscription('p', { pii: true, createdBy: 'user:ida' }));
+    expect(await store.get('p')).toMatchObject({ pii: true, createdBy: 'user:ida' });
+  });
+
+  it('adds the creator columns to a table made before them; its subscriptions get no personal fields', async () => {
+    await store.close();
+    rmSync(file, { force: true });
+    const db = new Database(file);
+    db.exec(`CREATE TABLE webhook_subscriptions (id TEXT PRIMARY KEY, url TEXT NOT NULL, filter TEXT NOT NULL, secret TEXT NOT NULL,
+      status TEXT NOT NULL, position INTEGER, created_at TEXT NOT NULL, delivered_count INTEGER NOT NULL DEFAULT 0,
+      consecutive_failures INTEGER NOT NULL DEFAULT 0, last_error TEXT, last_attempt_at TEXT, next_attempt_at TEXT, paused_at TEXT)`);
+    db.prepare(`INSERT INTO webhook_subscriptions (id, url, filter, secret, status, created_at) VALUES ('old', 'https://x.example/h', '{}', 's', 'active', 't')`).run();
+    db.close();
+    store = new SqliteWebhookStore(file);
+    expect(await store.get('old')).toMatchObject({ id: 'old', createdBy: null, pii: false });
   });
 
   it('keeps an empty filter (everything) and a position past 2^53 exactly', async () => {

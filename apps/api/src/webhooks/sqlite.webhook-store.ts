@@ -10,6 +10,8 @@ interface Row {
   status: string;
   position: bigint | null;
   created_at: string;
+  created_by: string | null;
+  pii: bigint;
   delivered_count: bigint;
   consecutive_failures: bigint;
   last_error: string | null;
@@ -45,8 +47,15 @@ export class SqliteWebhookStore implements WebhookStore {
       last_error TEXT,
       last_attempt_at TEXT,
       next_attempt_at TEXT,
-      paused_at TEXT
+      paused_at TEXT,
+      created_by TEXT,
+      pii INTEGER NOT NULL DEFAULT 0
     )`);
+    // Tables made before subscriptions recorded their creator: the columns are added, and those made then get no
+    // personal fields (nobody authenticated, so nobody was known to be allowed them).
+    const columns = new Set((this.db.prepare('PRAGMA table_info(webhook_subscriptions)').all() as { name: string }[]).map((c) => c.name));
+    if (!columns.has('created_by')) this.db.exec('ALTER TABLE webhook_subscriptions ADD COLUMN created_by TEXT');
+    if (!columns.has('pii')) this.db.exec('ALTER TABLE webhook_subscriptions ADD COLUMN pii INTEGER NOT NULL DEFAULT 0');
     this.statements = this.prepare();
   }
 
@@ -54,7 +63,8 @@ export class SqliteWebhookStore implements WebhookStore {
     const select = (sql: string) => this.db.prepare(sql).safeIntegers(true);
     return {
       insert: this.db.prepare(
-        `INSERT INTO webhook_subscriptions (id, url, filter, secret, status, position, created_at) VALUES (@id, @url, @filter, @secret, 'active', @position, @createdAt)`,
+        `INSERT INTO webhook_subscriptions (id, url, filter, secret, status, position, created_at, created_by, pii)
+         VALUES (@id, @url, @filter, @secret, 'active', @position, @createdAt, @createdBy, @pii)`,
       ),
       get: select('SELECT * FROM webhook_subscriptions WHERE id = ?'),
       list: select('SELECT * FROM webhook_subscriptions ORDER BY rowid'),
@@ -77,7 +87,16 @@ export class SqliteWebhookStore implements WebhookStore {
   }
 
   async create(s: NewWebhookSubscription): Promise<WebhookSubscription> {
-    this.statements.insert.run({ id: s.id, url: s.url, filter: JSON.stringify(s.filter), secret: s.secret, position: s.position, createdAt: s.createdAt });
+    this.statements.insert.run({
+      id: s.id,
+      url: s.url,
+      filter: JSON.stringify(s.filter),
+      secret: s.secret,
+      position: s.position,
+      createdAt: s.createdAt,
+      createdBy: s.createdBy,
+      pii: s.pii ? 1 : 0,
+    });
     return (await this.get(s.id))!;
   }
 
@@ -121,6 +140,8 @@ function fromRow(row: Row): WebhookSubscription {
     status: row.status as WebhookStatus,
     position: row.position,
     createdAt: row.created_at,
+    createdBy: row.created_by,
+    pii: Number(row.pii) === 1,
     deliveredCount: Number(row.delivered_count),
     consecutiveFailures: Number(row.consecutive_failures),
     lastError: row.last_error,

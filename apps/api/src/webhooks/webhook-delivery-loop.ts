@@ -1,5 +1,6 @@
 import { setTimeout } from 'node:timers/promises';
 import { EventStore, StoredEvent } from '@pipeline-ledger/event-store';
+import { redactEventMessage } from '../auth/redaction';
 import { WebhookConfig } from '../config/app-config';
 import { toFeedMessage, toSubscriptionFilter } from '../feed/feed-message';
 import { backoffDelayMs } from './webhook-backoff';
@@ -79,7 +80,7 @@ export class WebhookDeliveryLoop {
     if (subscription.nextAttemptAt) await sleep(Date.parse(subscription.nextAttemptAt) - Date.now(), this.signal);
     const events = this.deps.events.subscribeToAll({ after: subscription.position, filter: toSubscriptionFilter(subscription.filter), signal: this.signal });
     for await (const event of events) {
-      const body = JSON.stringify(toFeedMessage(event));
+      const body = JSON.stringify(redactEventMessage(subscription, toFeedMessage(event)));
       for (;;) {
         if (this.signal.aborted) return;
         const result = await this.send(this.delivery(subscription, event, body, failures + 1), { timeoutMs: settings.timeoutMs, signal: this.signal });

@@ -14,6 +14,13 @@ export interface WebhookSubscription {
   /** The global position of the last acknowledged delivery (or where delivery starts); null: before the first event. */
   position: bigint | null;
   createdAt: string;
+  /** The actor who created it (`key:<id>`, `user:<sub>`); null for subscriptions made before authentication. */
+  createdBy: string | null;
+  /**
+   * Whether its creator could see personal fields: deliveries carry them, or read "[redacted]" where they are.
+   * Subscriptions made before authentication existed have false.
+   */
+  pii: boolean;
   /** Deliveries acknowledged (2xx) so far. */
   deliveredCount: number;
   /** Failed attempts since the last acknowledged one (or the last resume). */
@@ -26,7 +33,7 @@ export interface WebhookSubscription {
   pausedAt: string | null;
 }
 
-export type NewWebhookSubscription = Pick<WebhookSubscription, 'id' | 'url' | 'filter' | 'secret' | 'position' | 'createdAt'>;
+export type NewWebhookSubscription = Pick<WebhookSubscription, 'id' | 'url' | 'filter' | 'secret' | 'position' | 'createdAt' | 'createdBy' | 'pii'>;
 
 export interface DeliveryFailure {
   /** What went wrong, for people: "HTTP 500 Internal Server Error", "timed out after 10000 ms", ... */

@@ -10,6 +10,9 @@ export function presentWebhook(s: WebhookSubscription) {
     /** The last acknowledged global position, as a decimal string; null: nothing delivered yet, from the first event. */
     position: s.position?.toString() ?? null,
     createdAt: s.createdAt,
+    createdBy: s.createdBy,
+    /** false: deliveries carry "[redacted]" for personal fields (its creator had no pii grant). */
+    pii: s.pii,
     deliveredCount: s.deliveredCount,
     consecutiveFailures: s.consecutiveFailures,
     lastError: s.lastError,

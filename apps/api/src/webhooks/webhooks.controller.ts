@@ -4,6 +4,9 @@ import { Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@pipeline-ledger/domain';
 import { EVENT_STORE, EventStore } from '@pipeline-ledger/event-store';
+import { Allow } from '../auth/access.decorators';
+import { Principal } from '../auth/principal';
+import { CurrentPrincipal } from '../auth/principal.decorator';
 import { pathId } from '../http/respond';
 import { ValidBody } from '../http/valid-body.decorator';
 import { CreateWebhookBody, createWebhookBody } from './webhook.bodies';
@@ -25,9 +28,13 @@ export class WebhooksController {
     private readonly dispatcher: WebhookDispatcher,
   ) {}
 
-  /** Registers a subscription. The answer is the only one that shows its secret: keep it to check signatures. */
+  /**
+   * Registers a subscription. The answer is the only one that shows its secret: keep it to check signatures.
+   * Deliveries carry personal fields only if the creator may see them (the pii grant); otherwise they read [redacted].
+   */
+  @Allow('integration')
   @Post()
-  async create(@ValidBody(createWebhookBody) body: CreateWebhookBody, @Res({ passthrough: true }) res: Response) {
+  async create(@ValidBody(createWebhookBody) body: CreateWebhookBody, @CurrentPrincipal() who: Principal, @Res({ passthrough: true }) res: Response) {
     const { url, from, ...filter } = body;
     const subscription = await this.store.create({
       id: randomUUID(),
@@ -36,24 +43,29 @@ export class WebhooksController {
       secret: newWebhookSecret(),
       position: await this.startPosition(from),
       createdAt: new Date().toISOString(),
+      createdBy: who.actor,
+      pii: who.pii,
     });
     await this.dispatcher.refresh();
     res.location(`/webhooks/${subscription.id}`);
     return { ...presentWebhook(subscription), secret: subscription.secret };
   }
 
+  @Allow('integration')
   @Get()
   async list() {
     return { webhooks: (await this.store.list()).map(presentWebhook) };
   }
 
   /** Status (active or paused), the last acknowledged position, and how delivery is going. */
+  @Allow('integration')
   @Get(':id')
   async get(@Param('id') id: string) {
     return presentWebhook(await this.find(id));
   }
 
   /** Un-pauses: delivery continues with the event it stopped at, with a fresh count of attempts. */
+  @Allow('integration')
   @Post(':id/resume')
   @HttpCode(200)
   async resume(@Param('id') id: string) {
@@ -64,6 +76,7 @@ export class WebhooksController {
   }
 
   /** Stops delivering and forgets the subscription. */
+  @Allow('integration')
   @Delete(':id')
   @HttpCode(204)
   async remove(@Param('id') id: string): Promise<void> {
