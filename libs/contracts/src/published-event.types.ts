@@ -19,6 +19,7 @@ export type LeadDisqualifiedDataV1 = EventData<'LeadDisqualified', 1>;
 export type LeadDisqualifiedDataV2 = EventData<'LeadDisqualified', 2>;
 export type LeadReopenedData = CurrentEventData<'LeadReopened'>;
 export type LeadConvertedData = CurrentEventData<'LeadConverted'>;
+export type LeadDuplicateSubmittedData = CurrentEventData<'LeadDuplicateSubmitted'>;
 export type AccountCreatedData = CurrentEventData<'AccountCreated'>;
 export type AccountMergedFromLeadData = CurrentEventData<'AccountMergedFromLead'>;
 export type ContactCreatedData = CurrentEventData<'ContactCreated'>;

@@ -9,6 +9,7 @@ import {
   CONTACT_CHANNELS,
   ChangeLeadOwner,
   DISQUALIFICATION_REASON_CODES,
+  DUPLICATE_MATCHES,
   CreateLead,
   DisqualifyLead,
   LEAD_STATUS,
@@ -18,6 +19,7 @@ import {
   LeadState,
   LeadStatus,
   LogLeadContact,
+  RecordDuplicateSubmission,
   RecordLeadQualification,
   ReopenLead,
   StartLeadNurture,
@@ -85,6 +87,8 @@ function decideLead(command: LeadCommand, state: LeadState, catalogue: StageCata
     case 'ConvertLead':
       if (state.status === LEAD_STATUS.disqualified) return disqualifiedRefusal(state, 'converted');
       return decideConvertLead(command, state, catalogue);
+    case 'RecordDuplicateSubmission':
+      return recordDuplicateSubmission(command);
   }
 }
 
@@ -208,6 +212,53 @@ function reopen(command: ReopenLead, state: LeadState): Decision<LeadEvent> {
   return [{ type: 'LeadReopened', data: { leadId: command.leadId, reason: command.reason ?? null, status } }];
 }
 
+/**
+ * A submission that matched this lead is recorded on it, whatever its status (a disqualified lead whose person comes
+ * back is worth knowing about); only a converted lead refuses it, as it refuses everything. The lead itself (status,
+ * details, owner) does not change: the submitted details are kept in the event for people to look at.
+ */
+function recordDuplicateSubmission(command: RecordDuplicateSubmission): Decision<LeadEvent> {
+  const s = command.submitted;
+  const submittedIssues =
+    typeof s !== 'object' || s === null
+      ? [{ field: 'submitted', reason: 'must give what was submitted' }]
+      : [
+          optionalText('submitted.firstName', s.firstName ?? null),
+          requireText('submitted.lastName', s.lastName),
+          optionalText('submitted.email', s.email ?? null),
+          optionalText('submitted.phone', s.phone ?? null),
+          requireText('submitted.company', s.company),
+          optionalText('submitted.title', s.title ?? null),
+        ];
+  const invalid = refusalFor(
+    requireText('formId', command.formId),
+    requireText('submissionId', command.submissionId),
+    requireOneOf('matchedOn', DUPLICATE_MATCHES, command.matchedOn),
+    ...submittedIssues,
+  );
+  if (invalid) return invalid;
+  return [
+    {
+      type: 'LeadDuplicateSubmitted',
+      data: {
+        leadId: command.leadId,
+        formId: command.formId,
+        submissionId: command.submissionId,
+        matchedOn: command.matchedOn,
+        submitted: {
+          firstName: s.firstName ?? null,
+          lastName: s.lastName,
+          email: s.email ?? null,
+          phone: s.phone ?? null,
+          company: s.company,
+          title: s.title ?? null,
+        },
+        submittedAt: command.at,
+      },
+    },
+  ];
+}
+
 function disqualifiedRefusal(state: LeadState, act: string): DomainError {
   return DomainError.rule(
     'LEAD_DISQUALIFIED',
@@ -252,6 +303,8 @@ function evolveLead(state: LeadState, event: LeadEvent): LeadState {
         conversion: { convertedAt, accountId: account.accountId, contactId: contact.contactId, opportunityId: opportunity?.opportunityId ?? null },
       };
     }
+    case 'LeadDuplicateSubmitted':
+      return state; // recorded on the lead; changes nothing the lead's state holds
     default:
       return state;
   }

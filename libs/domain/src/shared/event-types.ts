@@ -24,6 +24,7 @@ export const EVENT_SCHEMA_VERSIONS = {
   LeadDisqualified: 2, // 2: a reason code besides the words (libs/contracts upcasts version 1)
   LeadReopened: 1,
   LeadConverted: 1,
+  LeadDuplicateSubmitted: 1,
   AccountCreated: 1,
   AccountMergedFromLead: 1,
   ContactCreated: 1,
