@@ -2,6 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logge
 import { Response } from 'express';
 import { DomainError, DomainErrorKind } from '@pipeline-ledger/domain';
 import { ErrorBody } from './error-body';
+import { HttpRefusal } from './http-refusal';
 
 const STATUS: Record<DomainErrorKind, number> = {
   validation: HttpStatus.BAD_REQUEST,
@@ -17,6 +18,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const response = host.switchToHttp().getResponse<Response>();
+    if (exception instanceof HttpRefusal) for (const [name, value] of Object.entries(exception.headers)) response.setHeader(name, value);
     const body = this.toBody(exception);
     response.status(body.statusCode).json(body);
   }
@@ -30,6 +32,7 @@ export class ApiExceptionFilter implements ExceptionFilter {
         ...(exception.issues.length ? { issues: exception.issues } : {}),
       };
     }
+    if (exception instanceof HttpRefusal) return { statusCode: exception.statusCode, error: exception.code, message: exception.message };
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       const res = exception.getResponse();
@@ -46,9 +49,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
 /** Errors of the JSON body parser (http-errors with a 4xx status): too large, bad charset, ... */
 function bodyParserError(exception: unknown): ErrorBody | null {
-  const e = exception as { status?: unknown; type?: unknown; message?: unknown } | null;
+  const e = exception as { status?: unknown; type?: unknown; message?: unknown; limit?: unknown } | null;
   if (!e || typeof e.status !== 'number' || e.status < 400 || e.status >= 500 || typeof e.type !== 'string') return null;
-  const message = e.status === 413 ? 'request body is too large (at most 100 kB)' : String(e.message);
+  const limit = typeof e.limit === 'number' ? Math.round(e.limit / 1024) : 100;
+  const message = e.status === 413 ? `request body is too large (at most ${limit} kB)` : String(e.message);
   return { statusCode: e.status, error: httpCode(e.status), message };
 }
 
