@@ -14,6 +14,7 @@ import { HistoryController } from './history/history.controller';
 import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { StorageModule } from './infrastructure/storage.module';
+import { IntakeModule } from './intake/intake.module';
 import { ConvertLeadHandler } from './leads/convert-lead.handler';
 import { LeadsController } from './leads/leads.controller';
 import { OpportunitiesController } from './opportunities/opportunities.controller';
@@ -28,7 +29,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), StorageModule.forRoot(config), ReadSideModule, WebhooksModule],
+      imports: [CqrsModule.forRoot(), StorageModule.forRoot(config), ReadSideModule, WebhooksModule, IntakeModule],
       controllers: [LeadsController, OpportunitiesController, StagesController, AccountsController, ContactsController, HistoryController, EventsController, HealthController, AsyncApiController],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },

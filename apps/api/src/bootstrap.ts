@@ -2,9 +2,10 @@ import { INestApplication, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
-import { AppConfig } from './config/app-config';
+import { APP_CONFIG, AppConfig } from './config/app-config';
 import { setupOpenApi } from './http/openapi';
 import { requireJsonBodies } from './http/require-json.middleware';
+import { configureIntakeHttp } from './intake/intake-http';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -20,10 +21,23 @@ export async function createApp(config: AppConfig, options: { logger?: false } =
  * The application must be created with `bodyParser: false`.
  */
 export function configureApp(app: NestExpressApplication, options: { openApi?: boolean } = {}): NestExpressApplication {
+  const config = configOf(app);
+  // req.ip: the client's address as the trusted proxies in front report it (TRUST_PROXY), else the connection's.
+  if (config) app.set('trust proxy', config.trustProxy);
   app.use(requireJsonBodies);
+  configureIntakeHttp(app); // before the JSON parser below: its own, smaller limits, and HTML form posts
   app.useBodyParser('json', { limit: '100kb' });
   app.disable('x-powered-by');
   app.enableShutdownHooks();
   if (options.openApi !== false) setupOpenApi(app);
   return app;
+}
+
+/** The application's configuration, when it has one (the benchmarks' trivial app has none). */
+function configOf(app: NestExpressApplication): AppConfig | undefined {
+  try {
+    return app.get<AppConfig>(APP_CONFIG, { strict: false });
+  } catch {
+    return undefined;
+  }
 }

@@ -4,7 +4,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 type Operation = { tags?: string[]; parameters?: unknown[]; responses?: Record<string, unknown> };
 
 /** Tags whose POSTs are not commands on records: the command headers (If-Match, Idempotency-Key, ...) mean nothing there. */
-const NOT_COMMANDS = new Set(['webhooks']);
+const NOT_COMMANDS = new Set(['webhooks', 'intake']);
 
 const ERROR_SCHEMA = {
   type: 'object',
