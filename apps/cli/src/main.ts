@@ -8,6 +8,7 @@ import { ConfigError, loadConfig } from '../../api/src/config/app-config';
 import { RECORD_KINDS, RecordKind, historySubject } from '../../api/src/history/history-subjects';
 import { recordHistory } from '../../api/src/history/record-history';
 import { buildRecords } from '../../api/src/write/record-types';
+import { formsCommand } from './forms.commands';
 
 /**
  * pipeline-ledger: operations on the stores, from the command line. Settings come from the same environment
@@ -140,6 +141,8 @@ function positiveInt(value: string): number {
   if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('must be a whole number above 0');
   return n;
 }
+
+program.addCommand(formsCommand());
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof ConfigError ? error.message : (error as Error).message);
