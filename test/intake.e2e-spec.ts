@@ -346,6 +346,27 @@ describe('Web-to-lead: rate limits', () => {
   });
 });
 
+describe('Web-to-lead: without TRUST_PROXY (the default)', () => {
+  let t: TestApp;
+
+  beforeAll(async () => {
+    t = await startTestApp({ env: { INTAKE_RATE_PER_ADDRESS: '2' } });
+  });
+  afterAll(async () => {
+    await t.close();
+    removeDir(t.dataDir);
+  });
+
+  it('ignores X-Forwarded-For: a client cannot pick a fresh address to get past the per-address limit', async () => {
+    const { key } = await newForm(t);
+    await submitJson(t, key, person(), { 'X-Forwarded-For': '203.0.113.1' }).expect(202);
+    await submitJson(t, key, person(), { 'X-Forwarded-For': '203.0.113.2' }).expect(202);
+    const refused = await submitJson(t, key, person(), { 'X-Forwarded-For': '203.0.113.3' });
+    expect(refused.status).toBe(429);
+    expect(refused.headers['retry-after']).toMatch(/^\d+$/);
+  });
+});
+
 /** A store that writes an append and then fails, as if the process had died right after the write. */
 class DiesAfterAppend extends CrashingEventStore {
   dying = false;
