@@ -4,6 +4,7 @@ const moduleNameMapper = {
   '^@pipeline-ledger/event-store(.*)$': '<rootDir>/libs/event-store/src$1',
   '^@pipeline-ledger/read-models(.*)$': '<rootDir>/libs/read-models/src$1',
   '^@pipeline-ledger/contracts(.*)$': '<rootDir>/libs/contracts/src$1',
+  '^@pipeline-ledger/privacy(.*)$': '<rootDir>/libs/privacy/src$1',
 };
 // Type checking is done once by `tsc --noEmit` (npm test runs it first); jest only transpiles.
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }] };

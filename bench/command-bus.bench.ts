@@ -22,7 +22,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CreateLead, LeadCommand, LeadState } from '@pipeline-ledger/domain';
-import { AppendBatcherStats, EVENT_STORE, SqliteEventStore } from '@pipeline-ledger/event-store';
+import { AppendBatcherStats, SqliteEventStore } from '@pipeline-ledger/event-store';
+import { SEALED_EVENT_STORE } from '../apps/api/src/infrastructure/storage.module';
 import { AppModule } from '../apps/api/src/app.module';
 import { loadConfig } from '../apps/api/src/config/app-config';
 import { CommandContext } from '../apps/api/src/write/command-context';
@@ -218,7 +219,7 @@ async function measure(opts: Options, root: string) {
   const app = await startApp(join(root, 'app'), opts.projector);
   try {
     const bus = app.get(CommandBus);
-    const store = app.get<SqliteEventStore>(EVENT_STORE);
+    const store = app.get<SqliteEventStore>(SEALED_EVENT_STORE); // beneath the personal-data layer: the batcher's stats
     if (!(store instanceof SqliteEventStore)) throw new Error('the bench expects the SQLite event store');
     const runner = new CommandRunner(bus, store);
 

@@ -255,6 +255,15 @@ describe('Web-to-lead: POST /intake/leads', () => {
     expect(await leadsCreatedFor(t, 'Converted Co (again)')).toHaveLength(1);
   });
 
+  it('forgets a lead whose personal data was erased: the person coming back makes a new lead', async () => {
+    const erased = await createLead(t, { ...adaLead, email: 'forget.me@example.com', company: 'Erased Co' });
+    await request(t.http).post(`/people/${erased}/erase`).expect(200);
+    await identitiesCaughtUp(t);
+    await submitJson(t, form.key, person({ email: 'forget.me@example.com', company: 'Erased Co (back)' })).expect(202);
+    expect(await leadsCreatedFor(t, 'Erased Co (back)')).toHaveLength(1);
+    expect((await historyOf(t, erased)).entries.map((e) => e.type)).toEqual(['LeadCreated', 'LeadPersonalDataErased']);
+  });
+
   it('answers a filled-in honeypot like any submission and writes nothing', async () => {
     const head = await headPosition(t);
     const body = person({ company: 'Bot Ltd', website: 'http://spam.example' });

@@ -15,6 +15,7 @@
  * 5. two runs with the same seed produce the same event ids (and the same events), another seed other ids.
  */
 import 'reflect-metadata';
+import { DataKeyring, MasterKey, PersonalDataProtector, SqliteDataKeyStore } from '@pipeline-ledger/privacy';
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -153,7 +154,7 @@ async function run(options: GenerateEventsOptions, dir: string): Promise<void> {
     });
     followUps += caused.length;
   }
-  const completer = new ConversionCompleter(DEFAULT_RECORDS, new EventSourcedRepository(store));
+  const completer = new ConversionCompleter(DEFAULT_RECORDS, new EventSourcedRepository(store, throwawayProtector()));
   const headBefore = await store.headPosition();
   for (const converted of conversions) await completer.complete(converted);
   check((await store.headPosition()) === headBefore, 'the real ConversionCompleter found every follow-up already written and wrote nothing');
@@ -256,3 +257,8 @@ main().catch((error: unknown) => {
   console.error(error);
   process.exit(1);
 });
+
+/** Personal-data sealing under a throwaway key (the generated events are written in the clear, as before encryption existed). */
+function throwawayProtector(): PersonalDataProtector {
+  return new PersonalDataProtector(new DataKeyring(new SqliteDataKeyStore({ filename: ':memory:' }), MasterKey.random()));
+}

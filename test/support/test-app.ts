@@ -3,10 +3,11 @@ import { Test } from '@nestjs/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EVENT_STORE, EventStore, SqliteEventStore } from '@pipeline-ledger/event-store';
+import { EVENT_STORE, EventStore } from '@pipeline-ledger/event-store';
 import { AppModule } from '../../apps/api/src/app.module';
 import { configureApp } from '../../apps/api/src/bootstrap';
 import { loadConfig } from '../../apps/api/src/config/app-config';
+import { openEventStores } from '../../apps/api/src/infrastructure/event-stores';
 
 export interface TestApp {
   app: NestExpressApplication;
@@ -18,7 +19,8 @@ export interface TestApp {
 
 /**
  * The real application on the embedded SQLite store in a temporary directory (or the one given, to "restart" on
- * the same data). `wrapStore` lets a test put something between the application and the real store.
+ * the same data). `wrapStore` lets a test put something between the application and the real store (the store as the
+ * application sees it: personal fields opened).
  */
 export async function startTestApp(
   options: { dataDir?: string; wrapStore?: (store: EventStore) => EventStore; env?: NodeJS.ProcessEnv } = {},
@@ -28,7 +30,7 @@ export async function startTestApp(
   let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
   if (options.wrapStore) {
     const wrap = options.wrapStore;
-    builder = builder.overrideProvider(EVENT_STORE).useFactory({ factory: () => wrap(new SqliteEventStore({ filename: config.eventStoreFile })) });
+    builder = builder.overrideProvider(EVENT_STORE).useFactory({ factory: () => wrap(openEventStores(config).events) });
   }
   const moduleRef = await builder.compile();
   const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false }));

@@ -22,6 +22,8 @@ import { EventSourcedRepository } from './write/event-sourced.repository';
 import { ExecuteRecordHandler } from './write/execute-record.handler';
 import { StagesController } from './opportunities/stages.controller';
 import { WebhooksModule } from './webhooks/webhooks.module';
+import { PeopleController } from './privacy/people.controller';
+import { PersonErasureService } from './privacy/person-erasure.service';
 
 /** The service over HTTP: commands in, a record's current state and the read models out. */
 @Module({})
@@ -30,7 +32,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), StorageModule.forRoot(config), ReadSideModule, WebhooksModule, IntakeModule],
-      controllers: [LeadsController, OpportunitiesController, StagesController, AccountsController, ContactsController, HistoryController, EventsController, HealthController, AsyncApiController],
+      controllers: [LeadsController, OpportunitiesController, StagesController, AccountsController, ContactsController, HistoryController, EventsController, HealthController, AsyncApiController, PeopleController],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         EventSourcedRepository,
@@ -39,6 +41,7 @@ export class AppModule {
         ConversionCompleter,
         ConversionRecoveryService,
         EventFeedService,
+        PersonErasureService,
       ],
     };
   }

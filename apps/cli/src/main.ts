@@ -1,6 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { mkdirSync } from 'node:fs';
 import { ChainBreak, ChainVerifier, SqliteEventStore } from '@pipeline-ledger/event-store';
 import { ALL_PROJECTIONS, ProjectorRunner, SqliteReadModelStore } from '@pipeline-ledger/read-models';
 import { streamIdFor } from '@pipeline-ledger/domain';
@@ -8,6 +7,7 @@ import { ConfigError, loadConfig } from '../../api/src/config/app-config';
 import { RECORD_KINDS, RecordKind, historySubject } from '../../api/src/history/history-subjects';
 import { recordHistory } from '../../api/src/history/record-history';
 import { buildRecords } from '../../api/src/write/record-types';
+import { openEventStores } from '../../api/src/infrastructure/event-stores';
 import { formsCommand } from './forms.commands';
 
 /**
@@ -26,16 +26,15 @@ program
   .option('--no-progress', 'no progress bar (for logs)')
   .action(async (names: string[], options: { batch: number; progress: boolean }) => {
     const config = loadConfig();
-    mkdirSync(config.dataDir, { recursive: true });
-    const events = new SqliteEventStore({ filename: config.eventStoreFile });
+    const events = openEventStores(config, (m) => console.error(m)); // personal fields opened (or erased), as the projector reads them
     const store = new SqliteReadModelStore({ filename: config.readModelFile });
-    const runner = new ProjectorRunner(events, store, ALL_PROJECTIONS, { rebuildBatchSize: options.batch, follow: false });
+    const runner = new ProjectorRunner(events.events, store, ALL_PROJECTIONS, { rebuildBatchSize: options.batch, follow: false });
     const bar = new SingleBar({ format: '{bar} {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}', hideCursor: true }, Presets.shades_classic);
     const started = Date.now();
     let total = 0;
     try {
       for (const name of names) runner.projection(name); // unknown names fail before any work
-      const head = await events.headPosition();
+      const head = await events.events.headPosition();
       if (options.progress) bar.start(Number(head ?? 0n), 0, { speed: 0 });
       await runner.rebuild(names, (p) => {
         total = p.events;
@@ -58,6 +57,7 @@ program
   .option('--no-progress', 'no progress bar (for logs)')
   .action(async (options: { stream?: string; progress: boolean }) => {
     const config = loadConfig();
+    // The store as written, personal fields sealed: that is what the chains cover (erasure leaves them intact).
     const events = new SqliteEventStore({ filename: config.eventStoreFile });
     const verifier = new ChainVerifier();
     const breaks: ChainBreak[] = [];
@@ -117,9 +117,9 @@ program
     if (options.asOf !== undefined && Number.isNaN(Date.parse(options.asOf))) throw new InvalidArgumentError('--as-of must be an ISO 8601 instant');
     const config = loadConfig();
     const records = buildRecords(config.stageCatalogue);
-    const events = new SqliteEventStore({ filename: config.eventStoreFile });
+    const events = openEventStores(config, (m) => console.error(m));
     try {
-      const stored = await events.readStream(streamIdFor(kind as RecordKind, id));
+      const stored = await events.events.readStream(streamIdFor(kind as RecordKind, id));
       const { record, present } = historySubject(records, kind as RecordKind);
       const history = recordHistory(record, id, stored, present, { asOf: options.asOf, basis: options.basis, page: 1, pageSize: Math.max(1, stored.length) });
       for (const entry of history.entries) {

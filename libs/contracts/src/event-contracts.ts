@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AnyDomainEvent, DomainEventType, EVENT_SCHEMA_VERSIONS, RecordKind } from '@pipeline-ledger/domain';
 import { accountCreatedV1, accountMergedFromLeadV1 } from './schemas/account-event.schemas';
-import { contactCreatedV1, contactMergedFromLeadV1 } from './schemas/contact-event.schemas';
+import { contactCreatedV1, contactMergedFromLeadV1, contactPersonalDataErasedV1 } from './schemas/contact-event.schemas';
 import {
   leadContactedV1,
   leadConvertedV1,
@@ -12,6 +12,7 @@ import {
   leadDuplicateSubmittedV1,
   leadNurtureStartedV1,
   leadOwnerChangedV1,
+  leadPersonalDataErasedV1,
   leadQualifiedV1,
   leadReopenedV1,
 } from './schemas/lead-event.schemas';
@@ -47,11 +48,13 @@ export const EVENT_CONTRACTS = {
   LeadDisqualified: { record: 'lead', versions: { 1: leadDisqualifiedV1, 2: leadDisqualifiedV2 } },
   LeadReopened: { record: 'lead', versions: { 1: leadReopenedV1 } },
   LeadConverted: { record: 'lead', versions: { 1: leadConvertedV1 } },
+  LeadPersonalDataErased: { record: 'lead', versions: { 1: leadPersonalDataErasedV1 } },
   LeadDuplicateSubmitted: { record: 'lead', versions: { 1: leadDuplicateSubmittedV1 } },
   AccountCreated: { record: 'account', versions: { 1: accountCreatedV1 } },
   AccountMergedFromLead: { record: 'account', versions: { 1: accountMergedFromLeadV1 } },
   ContactCreated: { record: 'contact', versions: { 1: contactCreatedV1 } },
   ContactMergedFromLead: { record: 'contact', versions: { 1: contactMergedFromLeadV1 } },
+  ContactPersonalDataErased: { record: 'contact', versions: { 1: contactPersonalDataErasedV1 } },
   OpportunityCreated: { record: 'opportunity', versions: { 1: opportunityCreatedV1 } },
   OpportunityStageChanged: { record: 'opportunity', versions: { 1: opportunityStageChangedV1 } },
   OpportunityAmountChanged: { record: 'opportunity', versions: { 1: opportunityAmountChangedV1 } },

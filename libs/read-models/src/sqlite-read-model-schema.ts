@@ -48,6 +48,9 @@ export function openReadModelDatabase(filename: string, options: ReadModelDataba
     // re-applies them from the event store (which is FULL). Read models can always be rebuilt from it, so they do
     // not pay an fsync per batch.
     db.pragma('synchronous = NORMAL');
+    // Rows hold personal data until an erasure rewrites them, and a rebuild drops whole tables: zero what is freed, so
+    // an erased person's old row does not linger in free pages of the file.
+    db.pragma('secure_delete = ON');
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs))}`);
     // A batch dirties pages all over a table (ids are random UUIDs), and under NORMAL each checkpoint costs two
     // fsyncs plus a copy of every page. With SQLite's default (every 1,000 pages) nearly every batch paid one;

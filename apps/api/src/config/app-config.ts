@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import { isIP } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { DEFAULT_STAGE_CATALOGUE, StageCatalogue, StageDefinition } from '@pipeline-ledger/domain';
+import { MasterKey } from '@pipeline-ledger/privacy';
 import { z } from 'zod';
 
 /**
@@ -96,7 +97,20 @@ const schema = z.object({
     .default(20),
   /** See trustProxy above. */
   TRUST_PROXY: trustProxy.default(false),
-}).refine((c) => c.WEBHOOK_RETRY_MAX_MS >= c.WEBHOOK_RETRY_BASE_MS, { path: ['WEBHOOK_RETRY_MAX_MS'], message: 'must be at least WEBHOOK_RETRY_BASE_MS' });
+  /**
+   * The master key that wraps every person's data key: 32 bytes in base64 (`openssl rand -base64 32`). Production sets
+   * this (or MASTER_KEY_FILE) from a secret store; with neither, the embedded default makes <DATA_DIR>/master.key.
+   */
+  MASTER_KEY: z
+    .string()
+    .refine((v) => isMasterKey(v), 'must be 32 bytes in base64 (e.g. `openssl rand -base64 32`)')
+    .optional(),
+  /** A file holding the master key (base64); it must exist. */
+  MASTER_KEY_FILE: z.string().min(1, 'must not be empty').optional(),
+  /** Where the wrapped data keys are kept: by default in the event store's SQLite file (one fsync per command), or a file of its own. */
+  KEY_STORE_FILE: z.string().min(1, 'must not be empty').optional(),
+})
+.refine((c) => !(c.MASTER_KEY && c.MASTER_KEY_FILE), { path: ['MASTER_KEY_FILE'], message: 'give MASTER_KEY or MASTER_KEY_FILE, not both' }).refine((c) => c.WEBHOOK_RETRY_MAX_MS >= c.WEBHOOK_RETRY_BASE_MS, { path: ['WEBHOOK_RETRY_MAX_MS'], message: 'must be at least WEBHOOK_RETRY_BASE_MS' });
 
 export interface AppConfig {
   port: number;
@@ -115,6 +129,7 @@ export interface AppConfig {
   intake: IntakeConfig;
   /** Express's `trust proxy`: false, a number of proxies, or their addresses (TRUST_PROXY). */
   trustProxy: TrustProxy;
+  privacy: PrivacyConfig;
 }
 
 export type TrustProxy = false | number | string[];
@@ -126,6 +141,13 @@ export interface IntakeConfig {
   perAddressPerMinute: number;
   /** Refused form keys one address may present per 15 minutes. */
   failedKeysPerAddress: number;
+}
+
+export interface PrivacyConfig {
+  /** Where the master key comes from: the MASTER_KEY setting, a file that must exist, or the default file, made on first start. */
+  masterKey: { from: 'setting'; base64: string } | { from: 'file'; file: string } | { from: 'default-file'; file: string };
+  /** The data keys, wrapped (the DataKeyStore's SQLite file): the event store's file unless KEY_STORE_FILE says otherwise. */
+  keyStoreFile: string;
 }
 
 export interface WebhookConfig {
@@ -169,6 +191,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     checkpointIntervalMs: c.CHECKPOINT_INTERVAL_MS,
     stageCatalogue: c.STAGES_FILE ? loadStageCatalogue(c.STAGES_FILE) : DEFAULT_STAGE_CATALOGUE,
     feed: { heartbeatMs: c.FEED_HEARTBEAT_MS, retryMs: c.FEED_RETRY_MS, maxClients: c.FEED_MAX_CLIENTS },
+    privacy: {
+      masterKey: c.MASTER_KEY
+        ? { from: 'setting', base64: c.MASTER_KEY }
+        : c.MASTER_KEY_FILE
+          ? { from: 'file', file: path.resolve(c.MASTER_KEY_FILE) }
+          : { from: 'default-file', file: path.join(dataDir, 'master.key') },
+      keyStoreFile: c.KEY_STORE_FILE ? path.resolve(c.KEY_STORE_FILE) : path.join(dataDir, 'events.sqlite'),
+    },
     webhooks: {
       deliver: c.WEBHOOKS === 'on',
       timeoutMs: c.WEBHOOK_TIMEOUT_MS,
@@ -185,6 +215,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     trustProxy: c.TRUST_PROXY,
   };
+}
+
+function isMasterKey(text: string): boolean {
+  try {
+    MasterKey.fromBase64(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads and checks a stage catalogue file; a bad one is a configuration error naming STAGES_FILE. */

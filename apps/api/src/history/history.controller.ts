@@ -3,6 +3,7 @@ import { Response } from 'express';
 import { ApiTags } from '@nestjs/swagger';
 import { DomainError, streamIdFor } from '@pipeline-ledger/domain';
 import { EVENT_STORE, EventStore, verifyChain } from '@pipeline-ledger/event-store';
+import { SEALED_EVENT_STORE } from '../infrastructure/storage.module';
 import { z } from 'zod';
 import { pathId } from '../http/respond';
 import { parseQuery } from '../read-side/query-params';
@@ -32,6 +33,7 @@ export class HistoryController {
   constructor(
     @Inject(RECORDS) private readonly records: Records,
     @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(SEALED_EVENT_STORE) private readonly sealed: EventStore,
   ) {}
 
   @Get('leads/:id/history')
@@ -110,7 +112,7 @@ export class HistoryController {
   private async verify(kind: RecordKind, rawId: string) {
     const id = pathId(rawId);
     const streamId = streamIdFor(kind, id);
-    const events = await this.events.readStream(streamId);
+    const events = await this.sealed.readStream(streamId); // the chain covers the stored bytes, personal fields sealed
     if (events.length === 0) throw DomainError.notFound(kind, id);
     return { streamId, ...verifyChain(events) };
   }

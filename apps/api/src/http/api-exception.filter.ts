@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { Response } from 'express';
 import { DomainError, DomainErrorKind } from '@pipeline-ledger/domain';
+import { PersonalDataErasedError } from '@pipeline-ledger/privacy';
 import { ErrorBody } from './error-body';
 import { HttpRefusal } from './http-refusal';
 
@@ -31,6 +32,9 @@ export class ApiExceptionFilter implements ExceptionFilter {
         message: exception.message,
         ...(exception.issues.length ? { issues: exception.issues } : {}),
       };
+    }
+    if (exception instanceof PersonalDataErasedError) {
+      return { statusCode: HttpStatus.CONFLICT, error: 'PERSONAL_DATA_ERASED', message: exception.message };
     }
     if (exception instanceof HttpRefusal) return { statusCode: exception.statusCode, error: exception.code, message: exception.message };
     if (exception instanceof HttpException) {

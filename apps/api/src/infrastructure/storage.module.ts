@@ -1,15 +1,13 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { mkdirSync } from 'node:fs';
-import {
-  CHECKPOINT_STORE,
-  CheckpointStore,
-  EVENT_STORE,
-  EventStore,
-  SqliteCheckpointStore,
-  SqliteEventStore,
-} from '@pipeline-ledger/event-store';
+import { CHECKPOINT_STORE, CheckpointStore, EVENT_STORE, EventStore, SqliteCheckpointStore } from '@pipeline-ledger/event-store';
+import { DATA_KEY_STORE, DataKeyStore, PersonalDataEventStore, PersonalDataProtector } from '@pipeline-ledger/privacy';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RECORDS, buildRecords } from '../write/record-types';
+import { EventStores, openEventStores } from './event-stores';
+
+/** The event store as written (personal fields sealed), for what must see the stored bytes: the hash-chain check. */
+export const SEALED_EVENT_STORE = Symbol('SEALED_EVENT_STORE');
+const EVENT_STORES = Symbol('EVENT_STORES');
 
 /** Closes the stores last: after every module's onModuleDestroy (subscribers stop there) has run. */
 @Injectable()
@@ -18,11 +16,13 @@ class StoreLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
     @Inject(CHECKPOINT_STORE) private readonly checkpoints: CheckpointStore,
+    @Inject(DATA_KEY_STORE) private readonly keys: DataKeyStore,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
     await this.events.close();
     await this.checkpoints.close();
+    await this.keys.close();
     this.logger.log('stores closed');
   }
 }
@@ -37,13 +37,11 @@ export class StorageModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: RECORDS, useValue: buildRecords(config.stageCatalogue) },
-        {
-          provide: EVENT_STORE,
-          useFactory: (): EventStore => {
-            mkdirSync(config.dataDir, { recursive: true });
-            return new SqliteEventStore({ filename: config.eventStoreFile });
-          },
-        },
+        { provide: EVENT_STORES, useFactory: (): EventStores => openEventStores(config, (m) => new Logger('Privacy').warn(m)) },
+        { provide: EVENT_STORE, inject: [EVENT_STORES], useFactory: (s: EventStores): EventStore => s.events },
+        { provide: SEALED_EVENT_STORE, inject: [EVENT_STORE, EVENT_STORES], useFactory: (events: EventStore, s: EventStores): EventStore => sealedBeneath(events, s) },
+        { provide: DATA_KEY_STORE, inject: [EVENT_STORES], useFactory: (s: EventStores): DataKeyStore => s.keys },
+        { provide: PersonalDataProtector, inject: [EVENT_STORES], useFactory: (s: EventStores): PersonalDataProtector => s.protector },
         {
           provide: CHECKPOINT_STORE,
           inject: [EVENT_STORE], // the directory exists once the event store is made
@@ -51,7 +49,16 @@ export class StorageModule {
         },
         StoreLifecycle,
       ],
-      exports: [APP_CONFIG, RECORDS, EVENT_STORE, CHECKPOINT_STORE],
+      exports: [APP_CONFIG, RECORDS, EVENT_STORE, SEALED_EVENT_STORE, CHECKPOINT_STORE, DATA_KEY_STORE, PersonalDataProtector],
     };
   }
+}
+
+/**
+ * The sealed store beneath EVENT_STORE. A test may put something between the application and the store (by overriding
+ * EVENT_STORE); the hash-chain check then reads what that wrapper's own inner store holds when it is the personal-data
+ * layer, and the store as made otherwise.
+ */
+function sealedBeneath(events: EventStore, stores: EventStores): EventStore {
+  return events instanceof PersonalDataEventStore ? events.sealed : stores.sealed;
 }

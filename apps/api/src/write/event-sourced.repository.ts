@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { upcast } from '@pipeline-ledger/contracts';
 import { DomainError, DomainEvent, EVENT_SCHEMA_VERSIONS, fold, isRefusal, streamIdFor } from '@pipeline-ledger/domain';
 import { EVENT_STORE, EventStore, NewEvent, StoredEvent, WrongExpectedRevisionError, chainHead, chainNewEvents } from '@pipeline-ledger/event-store';
+import { PersonalDataProtector } from '@pipeline-ledger/privacy';
 import { CommandContext, CommandOutcome } from './command-context';
 import { seededEventId } from './event-ids';
 import { RecordType } from './record-types';
@@ -24,7 +25,10 @@ const MAX_ATTEMPTS = 5;
  */
 @Injectable()
 export class EventSourcedRepository {
-  constructor(@Inject(EVENT_STORE) private readonly store: EventStore) {}
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: EventStore,
+    private readonly personalData: PersonalDataProtector,
+  ) {}
 
   async load<C, S extends { exists: boolean }, E>(record: RecordType<C, S, E>, id: string): Promise<Loaded<S>> {
     const events = await this.store.readStream(streamIdFor(record.kind, id));
@@ -64,8 +68,10 @@ export class EventSourcedRepository {
       if (decision.length === 0) return { id, state: loaded.state, revision: loaded.revision, appended: [], replayed: false };
 
       try {
-        // Tamper evidence: each event's hash chains from the stream's previous one (see event-chain.ts).
-        const chained = chainNewEvents(streamId, loaded.revision + 1, chainHead(loaded.events), toNewEvents(decision, ctx));
+        // Personal fields are sealed first, so that the hash chain covers what is stored: erasing a person (deleting
+        // the key) leaves every chain verifiable. Tamper evidence: each event's hash chains from the stream's previous one.
+        const sealed = await this.personalData.seal(toNewEvents(decision, ctx));
+        const chained = chainNewEvents(streamId, loaded.revision + 1, chainHead(loaded.events), sealed);
         const result = await this.store.appendToStream(streamId, chained, {
           expectedRevision: loaded.revision < 0 ? 'no_stream' : loaded.revision,
         });

@@ -157,6 +157,10 @@ export function decideExampleEvents(): DecidedEvent[] {
   deal(COMPILER, (at) => ({ type: 'ChangeOpportunityStage', opportunityId: COMPILER, at, stage: 'Closed Lost', lossReason: 'No decision this year' }), 'dave');
   deal(COMPILER, (at) => ({ type: 'ReopenOpportunity', opportunityId: COMPILER, at, stage: 'Negotiation/Review', reason: null }), 'dave');
 
+  // People who asked to be forgotten: the second lead, and the contact created directly.
+  lead(GRACE, (at) => ({ type: 'EraseLeadPersonalData', leadId: GRACE, at }), 'user:admin');
+  ledger.decide(contactDecider, 'contact', HOPPER, (at): ContactCommand => ({ type: 'EraseContactPersonalData', contactId: HOPPER, at }), { actor: 'user:admin' });
+
   // A lead from a web form (POST /intake/leads), whose person sends the form again: the same email, a phone added.
   const form = `form:${CONTACT_FORM}`;
   lead(HEDY, (at) => ({

@@ -43,3 +43,16 @@ export const contactMergedFromLeadV1 = z
     title: 'ContactMergedFromLead v1',
     description: 'A converted lead was merged into an existing contact of the account. Recorded even when it filled nothing.',
   });
+
+export const contactPersonalDataErasedV1 = z
+  .strictObject({
+    contactId: contactId(),
+    erasedAt: instant('When the personal data was erased'),
+  })
+  .meta({
+    title: 'ContactPersonalDataErased v1',
+    description:
+      "The contact's personal data (first and last name, email, phone) was erased at the person's request: its data key was deleted. " +
+      'From now on every event of the contact, earlier ones included, carries "[erased]" in those fields (null stays null). ' +
+      'Subscribers that keep personal data must erase their copy.',
+  });

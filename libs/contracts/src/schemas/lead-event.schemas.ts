@@ -197,6 +197,19 @@ export const leadConvertedV1 = z
       'opportunity events that follow are written from. A converted lead never changes again.',
   });
 
+export const leadPersonalDataErasedV1 = z
+  .strictObject({
+    leadId: leadId(),
+    erasedAt: instant('When the personal data was erased'),
+  })
+  .meta({
+    title: 'LeadPersonalDataErased v1',
+    description:
+      "The lead's personal data (first and last name, email, phone) was erased at the person's request: its data key was deleted. " +
+      'From now on every event of the lead, earlier ones included, carries "[erased]" in those fields (null stays null); ' +
+      'counts, amounts, stages, sources and dates are unchanged. Subscribers that keep personal data must erase their copy.',
+  });
+
 const submittedDetails = z
   .strictObject({
     firstName: optionalText('First name as submitted; null when not given'),

@@ -71,4 +71,23 @@ describe('contact decider', () => {
       given(contactDecider, []).when(merge('L2', {})).thenRefuses('not_found', 'CONTACT_NOT_FOUND', 'contact C1 does not exist');
     });
   });
+  describe('EraseContactPersonalData (the right to erasure)', () => {
+    const erase = { type: 'EraseContactPersonalData', contactId: 'C1', at: AT } as const;
+    const erased: ContactEvent = { type: 'ContactPersonalDataErased', data: { contactId: 'C1', erasedAt: AT } };
+
+    it('records the erasure and shows the personal fields as erased (null stays null)', () => {
+      const scenario = given(contactDecider, [created({ email: 'ada@example.com' })]).when(erase);
+      scenario.then([erased]);
+      scenario.thenState({ personalDataErasedAt: AT, details: { firstName: null, lastName: '[erased]', title: 'CTO', email: '[erased]', phone: '[erased]' } });
+    });
+
+    it('records nothing the second time, and refuses an unknown contact', () => {
+      given(contactDecider, [created(), erased]).when(erase).then([]);
+      given(contactDecider, []).when(erase).thenRefuses('not_found', 'CONTACT_NOT_FOUND');
+    });
+
+    it('refuses to merge a lead into an erased contact', () => {
+      given(contactDecider, [created(), erased]).when(merge('L2', { email: 'x@example.com' })).thenRefuses('rule', 'PERSONAL_DATA_ERASED');
+    });
+  });
 });

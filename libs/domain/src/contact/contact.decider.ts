@@ -1,6 +1,7 @@
 import { Decider, Decision } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
 import { applyFilled, fillEmpty, withLead } from '../shared/fill-empty';
+import { ERASED, maskPersonalFields } from '../shared/personal-data';
 import { optionalText, refusalFor, requireOneOf, requireText } from '../shared/validation';
 import { LEAD_SOURCES } from '../lead/lead.types';
 import { ContactCommand, ContactDetails, ContactEvent, ContactState, CreateContact, MergeLeadIntoContact } from './contact.types';
@@ -17,6 +18,7 @@ const INITIAL_CONTACT_STATE: ContactState = Object.freeze({
   source: null,
   createdAt: null,
   leadIds: NO_LEADS,
+  personalDataErasedAt: null,
 });
 
 /** The contact fields a converted lead may fill (everything but the last name). */
@@ -31,6 +33,16 @@ export const contactDecider: Decider<ContactCommand, ContactState, ContactEvent>
 function decideContact(command: ContactCommand, state: ContactState): Decision<ContactEvent> {
   if (command.type === 'CreateContact') return create(command, state);
   if (!state.exists) return DomainError.notFound('contact', command.contactId);
+  if (command.type === 'EraseContactPersonalData') {
+    if (state.personalDataErasedAt) return [];
+    return [{ type: 'ContactPersonalDataErased', data: { contactId: command.contactId, erasedAt: command.at } }];
+  }
+  if (state.personalDataErasedAt) {
+    return DomainError.rule(
+      'PERSONAL_DATA_ERASED',
+      `Contact ${state.contactId}'s personal data was erased on ${state.personalDataErasedAt}: no lead can be merged into it; convert into a new contact`,
+    );
+  }
   return merge(command, state);
 }
 
@@ -88,6 +100,7 @@ function evolveContact(state: ContactState, event: ContactEvent): ContactState {
         source: d.source,
         createdAt: d.createdAt,
         leadIds: d.leadId ? [d.leadId] : [],
+        personalDataErasedAt: null,
       };
     }
     case 'ContactMergedFromLead':
@@ -96,6 +109,8 @@ function evolveContact(state: ContactState, event: ContactEvent): ContactState {
         details: applyFilled(state.details, event.data.filled, FILLABLE),
         leadIds: withLead(state.leadIds, event.data.leadId),
       };
+    case 'ContactPersonalDataErased':
+      return { ...state, details: state.details && maskPersonalFields(state.details, ERASED), personalDataErasedAt: event.data.erasedAt };
     default:
       return state;
   }

@@ -31,7 +31,13 @@ export interface MergeLeadIntoContact {
   leadId: string;
   fields: ContactFillableFields;
 }
-export type ContactCommand = CreateContact | MergeLeadIntoContact;
+/** The person's right to erasure: their personal fields become unreadable for good (see shared/personal-data.ts). */
+export interface EraseContactPersonalData {
+  type: 'EraseContactPersonalData';
+  contactId: string;
+  at: string;
+}
+export type ContactCommand = CreateContact | MergeLeadIntoContact | EraseContactPersonalData;
 
 export interface ContactCreated {
   type: 'ContactCreated';
@@ -48,7 +54,12 @@ export interface ContactMergedFromLead {
   type: 'ContactMergedFromLead';
   data: { contactId: string; leadId: string; filled: ContactFilledFields };
 }
-export type ContactEvent = ContactCreated | ContactMergedFromLead;
+/** The contact's personal fields were erased (their data key deleted): every earlier event shows them as erased from now on. */
+export interface ContactPersonalDataErased {
+  type: 'ContactPersonalDataErased';
+  data: { contactId: string; erasedAt: string };
+}
+export type ContactEvent = ContactCreated | ContactMergedFromLead | ContactPersonalDataErased;
 
 export interface ContactState {
   exists: boolean;
@@ -59,4 +70,6 @@ export interface ContactState {
   source: LeadSource | null;
   createdAt: string | null;
   leadIds: string[];
+  /** When the contact's personal data was erased; null while it is not. */
+  personalDataErasedAt: string | null;
 }

@@ -503,6 +503,11 @@ describe('lead decider', () => {
     it('refuses a converted lead like every other command (the caller then creates a new lead)', () => {
       given(leadDecider, [created(), converted]).when(duplicateSubmission()).thenRefuses('rule', 'LEAD_CONVERTED');
     });
+
+    it('refuses a lead whose personal data was erased: the submission is new personal data (the caller creates a new lead)', () => {
+      const erased = { type: 'LeadPersonalDataErased', data: { leadId: LEAD_ID, erasedAt: T1 } } as const;
+      given(leadDecider, [created(), erased]).when(duplicateSubmission()).thenRefuses('rule', 'PERSONAL_DATA_ERASED', /create a new lead/);
+    });
   });
 
   describe('evolve', () => {
@@ -514,6 +519,45 @@ describe('lead decider', () => {
 
     it('lists every lead detail field', () => {
       expect([...LEAD_DETAIL_FIELDS].sort()).toEqual(Object.keys(DETAILS).sort());
+    });
+  });
+  describe('EraseLeadPersonalData (the right to erasure)', () => {
+    const erase = { type: 'EraseLeadPersonalData', leadId: LEAD_ID, at: T2 } as const;
+    const erased: LeadEvent = { type: 'LeadPersonalDataErased', data: { leadId: LEAD_ID, erasedAt: T2 } };
+
+    it('records the erasure and shows the personal fields as erased; the rest of the lead stays', () => {
+      const scenario = given(leadDecider, [created()]).when(erase);
+      scenario.then([erased]);
+      scenario.thenState({
+        personalDataErasedAt: T2,
+        details: { ...DETAILS, firstName: '[erased]', lastName: '[erased]', email: '[erased]', phone: DETAILS.phone === null ? null : '[erased]' },
+        status: OPEN,
+      });
+    });
+
+    it('erases a converted lead too (a converted lead refuses every other command)', () => {
+      given(leadDecider, [created(), converted]).when(erase).then([erased]);
+    });
+
+    it('records nothing the second time', () => {
+      given(leadDecider, [created(), erased]).when(erase).then([]);
+    });
+
+    it('refuses an unknown lead with not found', () => {
+      given(leadDecider, []).when(erase).thenRefuses('not_found', 'LEAD_NOT_FOUND');
+    });
+
+    it('refuses new personal data afterwards, but not other details', () => {
+      given(leadDecider, [created(), erased])
+        .when({ type: 'UpdateLeadDetails', leadId: LEAD_ID, at: T2, changes: { email: 'back@example.com' } })
+        .thenRefuses('rule', 'PERSONAL_DATA_ERASED', /erased .*email/);
+      given(leadDecider, [created(), erased]).when({ type: 'UpdateLeadDetails', leadId: LEAD_ID, at: T2, changes: { title: 'CEO' } }).then([
+        { type: 'LeadDetailsUpdated', data: { leadId: LEAD_ID, changes: { title: 'CEO' } } },
+      ]);
+    });
+
+    it('refuses to convert an erased lead', () => {
+      given(leadDecider, [created(), erased]).when(convertToNew()).thenRefuses('rule', 'PERSONAL_DATA_ERASED', /cannot be converted/);
     });
   });
 });

@@ -1,5 +1,6 @@
 import { Decider, Decision } from '../shared/decider';
 import { DomainError } from '../shared/domain-error';
+import { ERASED, PERSONAL_FIELDS, maskPersonalFields } from '../shared/personal-data';
 import { isBlank, optionalText, refusalFor, requireOneOf, requireText } from '../shared/validation';
 import { DEFAULT_STAGE_CATALOGUE, StageCatalogue } from '../opportunity/stage-catalogue';
 import { decideConvertLead } from './convert-lead.decision';
@@ -12,6 +13,7 @@ import {
   DUPLICATE_MATCHES,
   CreateLead,
   DisqualifyLead,
+  EraseLeadPersonalData,
   LEAD_STATUS,
   LeadCommand,
   LeadDetails,
@@ -44,6 +46,7 @@ const INITIAL_LEAD_STATE: LeadState = Object.freeze({
   disqualificationReasonCode: null,
   disqualificationReason: null,
   conversion: null,
+  personalDataErasedAt: null,
 });
 
 /** Statuses of a lead still being worked: not converted, not disqualified. */
@@ -61,6 +64,8 @@ export function createLeadDecider(catalogue: StageCatalogue): Decider<LeadComman
 export const leadDecider: Decider<LeadCommand, LeadState, LeadEvent> = createLeadDecider(DEFAULT_STAGE_CATALOGUE);
 
 function decideLead(command: LeadCommand, state: LeadState, catalogue: StageCatalogue): Decision<LeadEvent> {
+  // Erasure is a person's right, whatever became of the lead (converted ones included).
+  if (command.type === 'EraseLeadPersonalData') return erasePersonalData(command, state);
   if (state.conversion) {
     return DomainError.rule(
       'LEAD_CONVERTED',
@@ -86,8 +91,11 @@ function decideLead(command: LeadCommand, state: LeadState, catalogue: StageCata
       return reopen(command, state);
     case 'ConvertLead':
       if (state.status === LEAD_STATUS.disqualified) return disqualifiedRefusal(state, 'converted');
+      if (state.personalDataErasedAt) return erasedRefusal(state, 'converted into a contact');
       return decideConvertLead(command, state, catalogue);
     case 'RecordDuplicateSubmission':
+      // It carries the person's details: an erased lead takes no new personal data (the intake makes a new lead).
+      if (state.personalDataErasedAt) return erasedRefusal(state, 'given a duplicate submission (new personal data)');
       return recordDuplicateSubmission(command);
   }
 }
@@ -108,6 +116,9 @@ function createLead(command: CreateLead, state: LeadState): Decision<LeadEvent> 
 function updateDetails(command: UpdateLeadDetails, state: LeadState): Decision<LeadEvent> {
   const invalid = refusalFor(leadDetailIssues(command.changes));
   if (invalid) return invalid;
+  if (state.personalDataErasedAt && PERSONAL_FIELDS.some((f) => command.changes[f] !== undefined)) {
+    return erasedRefusal(state, `given new personal data (${PERSONAL_FIELDS.filter((f) => command.changes[f] !== undefined).join(', ')})`);
+  }
   const current = state.details as LeadDetails;
   const changes: Partial<LeadDetails> = {};
   for (const field of LEAD_DETAIL_FIELDS) {
@@ -212,9 +223,23 @@ function reopen(command: ReopenLead, state: LeadState): Decision<LeadEvent> {
   return [{ type: 'LeadReopened', data: { leadId: command.leadId, reason: command.reason ?? null, status } }];
 }
 
+/** Idempotent: erasing an erased lead records nothing. */
+function erasePersonalData(command: EraseLeadPersonalData, state: LeadState): Decision<LeadEvent> {
+  if (!state.exists) return DomainError.notFound('lead', command.leadId);
+  if (state.personalDataErasedAt) return [];
+  return [{ type: 'LeadPersonalDataErased', data: { leadId: command.leadId, erasedAt: command.at } }];
+}
+
+function erasedRefusal(state: LeadState, act: string): DomainError {
+  return DomainError.rule(
+    'PERSONAL_DATA_ERASED',
+    `Lead ${state.leadId}'s personal data was erased on ${state.personalDataErasedAt}: it cannot be ${act}; create a new lead if the person comes back`,
+  );
+}
+
 /**
  * A submission that matched this lead is recorded on it, whatever its status (a disqualified lead whose person comes
- * back is worth knowing about); only a converted lead refuses it, as it refuses everything. The lead itself (status,
+ * back is worth knowing about); only a converted lead refuses it, as it refuses everything, and an erased one. The lead itself (status,
  * details, owner) does not change: the submitted details are kept in the event for people to look at.
  */
 function recordDuplicateSubmission(command: RecordDuplicateSubmission): Decision<LeadEvent> {
@@ -303,6 +328,8 @@ function evolveLead(state: LeadState, event: LeadEvent): LeadState {
         conversion: { convertedAt, accountId: account.accountId, contactId: contact.contactId, opportunityId: opportunity?.opportunityId ?? null },
       };
     }
+    case 'LeadPersonalDataErased':
+      return { ...state, details: state.details && maskPersonalFields(state.details, ERASED), personalDataErasedAt: event.data.erasedAt };
     case 'LeadDuplicateSubmitted':
       return state; // recorded on the lead; changes nothing the lead's state holds
     default:

@@ -137,6 +137,11 @@ export interface ConvertLead extends LeadCommandBase {
   };
 }
 
+/** The person's right to erasure: their personal fields become unreadable for good (see shared/personal-data.ts). */
+export interface EraseLeadPersonalData extends LeadCommandBase {
+  type: 'EraseLeadPersonalData';
+}
+
 /**
  * Someone submitted a web form (or another intake) again for a lead that exists already: the same email, or the same
  * name and company. The submission is recorded on the existing lead instead of creating a second one. It changes
@@ -153,6 +158,7 @@ export interface RecordDuplicateSubmission extends LeadCommandBase {
 }
 
 export type LeadCommand =
+  | EraseLeadPersonalData
   | CreateLead
   | UpdateLeadDetails
   | ChangeLeadOwner
@@ -236,6 +242,12 @@ export interface LeadConverted {
   data: LeadConversion;
 }
 
+/** The lead's personal fields were erased (their data key deleted): every earlier event shows them as erased from now on. */
+export interface LeadPersonalDataErased {
+  type: 'LeadPersonalDataErased';
+  data: { leadId: string; erasedAt: string };
+}
+
 /** What a duplicate submission said about the person, as submitted (the lead's own details are not changed by it). */
 export interface SubmittedLeadDetails {
   firstName: string | null;
@@ -259,6 +271,7 @@ export interface LeadDuplicateSubmitted {
 }
 
 export type LeadEvent =
+  | LeadPersonalDataErased
   | LeadCreated
   | LeadDetailsUpdated
   | LeadOwnerChanged
@@ -286,4 +299,6 @@ export interface LeadState {
   disqualificationReasonCode: DisqualificationReasonCode | null;
   disqualificationReason: string | null;
   conversion: { convertedAt: string; accountId: string; contactId: string; opportunityId: string | null } | null;
+  /** When the lead's personal data was erased; null while it is not. */
+  personalDataErasedAt: string | null;
 }

@@ -24,11 +24,13 @@ export const EVENT_SCHEMA_VERSIONS = {
   LeadDisqualified: 2, // 2: a reason code besides the words (libs/contracts upcasts version 1)
   LeadReopened: 1,
   LeadConverted: 1,
+  LeadPersonalDataErased: 1,
   LeadDuplicateSubmitted: 1,
   AccountCreated: 1,
   AccountMergedFromLead: 1,
   ContactCreated: 1,
   ContactMergedFromLead: 1,
+  ContactPersonalDataErased: 1,
   OpportunityCreated: 1,
   OpportunityStageChanged: 1,
   OpportunityAmountChanged: 1,

@@ -55,3 +55,9 @@ export function maskPersonalFields<T extends object>(details: T, marker: string)
   }
   return copy as T;
 }
+
+/** The events that record an erasure, and the data field naming the erased subject. */
+export const PERSONAL_DATA_ERASURE_EVENTS: Readonly<Record<string, string>> = {
+  LeadPersonalDataErased: 'leadId',
+  ContactPersonalDataErased: 'contactId',
+};

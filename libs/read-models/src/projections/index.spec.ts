@@ -1,5 +1,5 @@
 import { DOMAIN_EVENT_TYPES } from '@pipeline-ledger/domain';
-import { ALL_PROJECTIONS, LEAD_PERSONAL_DATA_ERASED } from './index';
+import { ALL_PROJECTIONS } from './index';
 
 describe('ALL_PROJECTIONS', () => {
   it('holds the six projections, with collection names unique across them and as the port wants them', () => {
@@ -41,8 +41,7 @@ describe('ALL_PROJECTIONS', () => {
   });
 
   it('each reads known event types only, and its entity collection is one of its collections', () => {
-    // The erasure of a lead's personal data is read by its name (lead-identities forgets an erased lead).
-    const known: readonly string[] = [...DOMAIN_EVENT_TYPES, LEAD_PERSONAL_DATA_ERASED];
+    const known: readonly string[] = DOMAIN_EVENT_TYPES;
     for (const projection of ALL_PROJECTIONS) {
       expect(Number.isInteger(projection.version) && projection.version >= 1).toBe(true);
       expect(projection.eventTypes.filter((t) => !known.includes(t))).toEqual([]);

@@ -15,6 +15,7 @@ export const LEAD_EVENT_TYPES: readonly Exclude<LeadEvent['type'], 'LeadDuplicat
   'LeadDisqualified',
   'LeadReopened',
   'LeadConverted',
+  'LeadPersonalDataErased',
 ];
 
 /** The lead an event is about: every lead event's data names it. */

@@ -1,4 +1,4 @@
-import { normalizeEmail, normalizeNameText } from '@pipeline-ledger/domain';
+import { DomainEventType, normalizeEmail, normalizeNameText } from '@pipeline-ledger/domain';
 import { Projection } from '../projection';
 import { domainEventOf } from './domain-event';
 import { IdentityPart, LeadIdentityKeys, identityKey, leadIdentityKeys, nameAndCompanyKey } from './lead-identity.keys';
@@ -6,11 +6,8 @@ import { leadIdOf } from './lead-events';
 
 export const LEAD_IDENTITIES = 'lead_identities';
 
-/**
- * The erasure of a lead's personal data ({leadId, erasedAt}), written by the privacy work. Read by its type name, so
- * that this projection forgets an erased lead whether or not the domain here knows the type yet.
- */
-export const LEAD_PERSONAL_DATA_ERASED = 'LeadPersonalDataErased';
+/** The erasure of a lead's personal data ({leadId, erasedAt}): this projection forgets the lead. */
+export const LEAD_PERSONAL_DATA_ERASED = 'LeadPersonalDataErased' satisfies DomainEventType;
 
 /**
  * Per lead, the hashed keys it is recognised by as a duplicate (lead-identity.keys.ts): the one lookup the write side

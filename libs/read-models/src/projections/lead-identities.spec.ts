@@ -1,4 +1,4 @@
-import { AnyDomainEvent, ERASED } from '@pipeline-ledger/domain';
+import { ERASED } from '@pipeline-ledger/domain';
 import { LEAD_IDENTITIES, LEAD_PERSONAL_DATA_ERASED, leadIdentitiesProjection } from './lead-identities.projection';
 import { leadIdentityMatch, leadIdentityMatchQuery } from './lead-identities.query';
 import { identityKey, leadIdentityKeys } from './lead-identity.keys';
@@ -9,9 +9,7 @@ import { leadConverted, leadCreated, leadDetailsUpdated, leadDuplicateSubmitted 
 const ada = { firstName: 'Ada', lastName: 'Lovelace', company: 'Analytical Engines Ltd', email: 'ada@engines.example' };
 
 function erased(log: EventLog, leadId: string, at: string): EventLog {
-  log.add({ at, event: { type: LEAD_PERSONAL_DATA_ERASED, data: { leadId, erasedAt: at } } as unknown as AnyDomainEvent });
-  log.events[log.events.length - 1].schemaVersion = 1;
-  return log;
+  return log.add({ at, event: { type: LEAD_PERSONAL_DATA_ERASED, data: { leadId, erasedAt: at } } });
 }
 
 function run(log: EventLog): InMemoryProjectionStore {

@@ -1,4 +1,4 @@
-import { DisqualificationReasonCode, LEAD_DETAIL_FIELDS, LeadDetails, LeadStatus } from '@pipeline-ledger/domain';
+import { DisqualificationReasonCode, ERASED, LEAD_DETAIL_FIELDS, LeadDetails, LeadStatus, maskPersonalFields } from '@pipeline-ledger/domain';
 import { Projection } from '../projection';
 import { businessDay, occurredAt } from './business-time';
 import { domainEventOf } from './domain-event';
@@ -9,7 +9,9 @@ export const LEAD_LIST = 'lead_list';
 /**
  * One row per lead, for the lead list: filters (status, source, owner, company, created window), text search (name,
  * company, email), sorting and paging. `name` is "first last", kept so that a search for "Ada Lovelace" matches.
- * Personal fields are kept as the events give them; erasure (crypto-shredding) is a later issue.
+ * Personal fields are kept as the events give them: in the clear (the read-model file is the service's own, like a
+ * cache), and "[erased]" once the person is erased; the erasure event rewrites the row at once, and a rebuild reads
+ * the erased values from the log.
  */
 export interface LeadListDocument extends LeadDetails {
   id: string;
@@ -37,8 +39,8 @@ export interface LeadListDocument extends LeadDetails {
 
 export const leadsListProjection: Projection<LeadListDocument> = {
   name: 'leads-list',
-  // 2: rows carry the disqualification's reason code (LeadDisqualified v2).
-  version: 2,
+  // 2: rows carry the disqualification's reason code (LeadDisqualified v2). 3: erasure masks the personal fields.
+  version: 3,
   collections: [
     {
       name: LEAD_LIST,
@@ -123,6 +125,10 @@ export const leadsListProjection: Projection<LeadListDocument> = {
             updatedAt: occurredAt(event, e.data.convertedAt),
           },
         };
+      case 'LeadPersonalDataErased': {
+        const details = maskPersonalFields(pickDetails(current), ERASED);
+        return { document: { ...current, ...details, name: fullName(details), updatedAt: at } };
+      }
       default:
         return {};
     }

@@ -1,0 +1,81 @@
+import {
+  AppendOptions,
+  AppendResult,
+  EventStore,
+  EventStoreClosedError,
+  NewEvent,
+  ReadAllOptions,
+  ReadStreamOptions,
+  StoredEvent,
+  SubscribeOptions,
+} from '@pipeline-ledger/event-store';
+import { PersonalDataProtector } from './personal-data-protector';
+
+/**
+ * The EventStore everything above the storage layer uses: another EventStore (SQLite, EventStoreDB) with personal
+ * fields sealed on the way in and opened (or shown as erased) on the way out. Nothing above it knows the fields are
+ * encrypted at rest; only the hash-chain check reads the store beneath it, because the chain covers what is stored.
+ */
+export class PersonalDataEventStore implements EventStore {
+  /** Appends accepted but still sealing: close() lets them reach the store first. */
+  private readonly sealing = new Set<Promise<unknown>>();
+  private closing: Promise<void> | null = null;
+
+  constructor(
+    /** The store as written: personal fields sealed. */
+    readonly sealed: EventStore,
+    private readonly protector: PersonalDataProtector,
+  ) {}
+
+  async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
+    if (this.closing) throw new EventStoreClosedError();
+    const append = this.protector.seal(events).then((sealed) => this.sealed.appendToStream(streamId, sealed, options));
+    this.sealing.add(append);
+    try {
+      return await append;
+    } finally {
+      this.sealing.delete(append);
+    }
+  }
+
+  async readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
+    return this.protector.unseal(await this.sealed.readStream(streamId, options));
+  }
+
+  async readAll(options?: ReadAllOptions): Promise<StoredEvent[]> {
+    return this.protector.unseal(await this.sealed.readAll(options));
+  }
+
+  /** Not an async generator: the store's own iterator is made at once (a bad filter throws here) and return() reaches it at once. */
+  subscribeToAll(options?: SubscribeOptions): AsyncIterable<StoredEvent> {
+    const events = this.sealed.subscribeToAll(options);
+    const protector = this.protector;
+    return {
+      [Symbol.asyncIterator](): AsyncIterator<StoredEvent> {
+        const inner = events[Symbol.asyncIterator]();
+        return {
+          async next() {
+            const result = await inner.next();
+            return result.done ? result : { done: false, value: (await protector.unseal([result.value]))[0] };
+          },
+          async return(value?: unknown) {
+            return (await inner.return?.(value)) ?? { done: true, value: undefined };
+          },
+        };
+      },
+    };
+  }
+
+  async readCorrelated(correlationId: string, options?: { maxCount?: number }): Promise<StoredEvent[]> {
+    return this.protector.unseal(await this.sealed.readCorrelated(correlationId, options));
+  }
+
+  headPosition(): Promise<bigint | null> {
+    return this.sealed.headPosition();
+  }
+
+  close(): Promise<void> {
+    this.closing ??= Promise.allSettled([...this.sealing]).then(() => this.sealed.close());
+    return this.closing;
+  }
+}
