@@ -345,6 +345,8 @@ const WON_STAGE = catalogue.wonStage().name;
 const LOST_STAGE = catalogue.lostStage().name;
 const LOST_TARGET_WEIGHTS = [10, 18, 18, 16, 12, 10, 9, 7];
 const CONTACTS_KEPT_PER_ACCOUNT = 6;
+/** The web form (POST /intake/leads) whose leads send it again now and then. */
+const WEB_FORM_ID = '5d0f7a52-3c1e-4b8a-9f6d-2e7c8a1b4f30';
 
 class PipelineSimulation {
   private readonly rng: Prng;
@@ -738,12 +740,28 @@ class PipelineSimulation {
       this.execLead(lead, { type: 'ChangeLeadOwner', leadId: lead.id, at: iso(t), owner }, this.meta(this.owner(lead), t));
     }
     if (first && rng.chance(0.12)) this.updateLeadDetails(lead, t);
+    if (first && lead.state.details?.source === 'Web Form' && rng.chance(0.04)) this.submitFormAgain(lead, t);
     const channel: ContactChannel = rng.weighted(['email', 'call', 'meeting', 'other'] as const, [45, 40, 10, 5]);
     const note = rng.chance(0.5) ? rng.pick(CONTACT_NOTES) : null;
     this.execLead(lead, { type: 'LogLeadContact', leadId: lead.id, at: iso(t), channel, note }, this.meta(this.owner(lead), t));
     lead.contactsLeft -= 1;
     if (lead.contactsLeft > 0) return this.leadNext(lead, 'contact', this.later(t, rng.logNormal(4, 0.6)));
     this.leadNext(lead, 'assess', this.later(t, rng.logNormal(3, 0.7)));
+  }
+
+  /** Before anyone reached them, the person sent the web form again: the intake records it on the lead (LeadDuplicateSubmitted). */
+  private submitFormAgain(lead: LeadRecord, t: number): void {
+    const d = lead.state.details as LeadDetails;
+    const command: LeadCommand = {
+      type: 'RecordDuplicateSubmission',
+      leadId: lead.id,
+      at: iso(t),
+      formId: WEB_FORM_ID,
+      submissionId: this.rng.uuid(),
+      matchedOn: d.email ? 'email' : 'name-and-company',
+      submitted: { firstName: d.firstName, lastName: d.lastName, email: d.email, phone: d.phone, company: d.company, title: d.title },
+    };
+    this.execLead(lead, command, this.meta(`form:${WEB_FORM_ID}`, t));
   }
 
   /** What a first conversation teaches: a title, a phone number, a better rating, a corrected email. */

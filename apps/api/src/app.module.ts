@@ -15,6 +15,7 @@ import { HistoryController } from './history/history.controller';
 import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { StorageModule } from './infrastructure/storage.module';
+import { IntakeModule } from './intake/intake.module';
 import { ConvertLeadHandler } from './leads/convert-lead.handler';
 import { LeadsController } from './leads/leads.controller';
 import { OpportunitiesController } from './opportunities/opportunities.controller';
@@ -31,7 +32,7 @@ export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [CqrsModule.forRoot(), StorageModule.forRoot(config), AuthModule, ReadSideModule, WebhooksModule],
+      imports: [CqrsModule.forRoot(), StorageModule.forRoot(config), AuthModule, ReadSideModule, WebhooksModule, IntakeModule],
       controllers: [LeadsController, OpportunitiesController, StagesController, AccountsController, ContactsController, HistoryController, EventsController, HealthController, AsyncApiController, PeopleController],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },

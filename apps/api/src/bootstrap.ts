@@ -5,9 +5,10 @@ import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { Authenticator } from './auth/authenticator.service';
 import { requireAuthentication } from './auth/require-authentication.middleware';
-import { AppConfig } from './config/app-config';
+import { APP_CONFIG, AppConfig } from './config/app-config';
 import { OPENAPI_PATHS, setupOpenApi } from './http/openapi';
 import { requireJsonBodies } from './http/require-json.middleware';
+import { configureIntakeHttp } from './intake/intake-http';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -27,7 +28,13 @@ export async function createApp(config: AppConfig, options: { logger?: false } =
  * document for authenticated callers. The application must be created with `bodyParser: false`.
  */
 export function configureApp(app: NestExpressApplication, options: { openApi?: boolean; corsOrigins?: readonly string[] } = {}): NestExpressApplication {
+  const config = configOf(app);
+  // req.ip: the client's address as the trusted proxies in front report it (TRUST_PROXY), else the connection's.
+  if (config) app.set('trust proxy', config.trustProxy);
   app.use(helmet());
+  app.use(requireJsonBodies);
+  // Before CORS and the JSON parser below: the web-form route has its own CORS (any origin), smaller limits, and HTML form posts.
+  configureIntakeHttp(app);
   if (options.corsOrigins?.length) {
     app.enableCors({
       origin: [...options.corsOrigins],
@@ -36,7 +43,6 @@ export function configureApp(app: NestExpressApplication, options: { openApi?: b
       maxAge: 600,
     });
   }
-  app.use(requireJsonBodies);
   app.useBodyParser('json', { limit: BODY_LIMIT });
   app.disable('x-powered-by');
   app.enableShutdownHooks();
@@ -46,4 +52,13 @@ export function configureApp(app: NestExpressApplication, options: { openApi?: b
     setupOpenApi(app);
   }
   return app;
+}
+
+/** The application's configuration, when it has one (the benchmarks' trivial app has none). */
+function configOf(app: NestExpressApplication): AppConfig | undefined {
+  try {
+    return app.get<AppConfig>(APP_CONFIG, { strict: false });
+  } catch {
+    return undefined;
+  }
 }

@@ -9,6 +9,7 @@ import { recordHistory } from '../../api/src/history/record-history';
 import { buildRecords } from '../../api/src/write/record-types';
 import { openEventStores } from '../../api/src/infrastructure/event-stores';
 import { keysCommand } from './keys.command';
+import { formsCommand } from './forms.commands';
 
 /**
  * pipeline-ledger: operations on the stores, from the command line. Settings come from the same environment
@@ -19,6 +20,7 @@ const program = new Command()
   .description('Pipeline Ledger command line: rebuild read models, verify the event store\'s hash chains, replay a record\'s history, manage API keys.');
 
 program.addCommand(keysCommand());
+program.addCommand(formsCommand());
 
 program
   .command('rebuild')
@@ -143,6 +145,7 @@ function positiveInt(value: string): number {
   if (!Number.isSafeInteger(n) || n <= 0) throw new InvalidArgumentError('must be a whole number above 0');
   return n;
 }
+
 
 program.parseAsync().catch((error: unknown) => {
   console.error(error instanceof ConfigError ? error.message : (error as Error).message);

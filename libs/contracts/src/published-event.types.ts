@@ -20,6 +20,7 @@ export type LeadDisqualifiedDataV2 = EventData<'LeadDisqualified', 2>;
 export type LeadReopenedData = CurrentEventData<'LeadReopened'>;
 export type LeadConvertedData = CurrentEventData<'LeadConverted'>;
 export type LeadPersonalDataErasedData = CurrentEventData<'LeadPersonalDataErased'>;
+export type LeadDuplicateSubmittedData = CurrentEventData<'LeadDuplicateSubmitted'>;
 export type AccountCreatedData = CurrentEventData<'AccountCreated'>;
 export type AccountMergedFromLeadData = CurrentEventData<'AccountMergedFromLead'>;
 export type ContactCreatedData = CurrentEventData<'ContactCreated'>;

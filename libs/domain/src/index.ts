@@ -12,6 +12,7 @@ export { isBlank, isCalendarDate } from './shared/validation';
 // lead
 export * from './lead/lead.types';
 export { LEAD_DETAIL_FIELDS } from './lead/lead-details';
+export * from './lead/lead-identity';
 export { createLeadDecider, leadDecider } from './lead/lead.decider';
 export { conversionFollowUps } from './lead/conversion-follow-ups';
 export type { ConversionFollowUps } from './lead/conversion-follow-ups';

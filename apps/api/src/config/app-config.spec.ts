@@ -46,6 +46,45 @@ describe('loadConfig: webhooks', () => {
   });
 });
 
+describe('loadConfig: web-to-lead intake', () => {
+  it('limits submissions to 60 a minute per form key and 10 per client address, 20 refused keys per address, and trusts no proxy', () => {
+    const c = loadConfig({ DATA_DIR: '/tmp/pl' });
+    expect(c.intake).toEqual({ file: '/tmp/pl/intake.sqlite', perKeyPerMinute: 60, perAddressPerMinute: 10, failedKeysPerAddress: 20 });
+    expect(c.trustProxy).toBe(false);
+  });
+
+  it('reads the limits', () => {
+    expect(loadConfig({ INTAKE_RATE_PER_KEY: '5', INTAKE_RATE_PER_ADDRESS: '2', INTAKE_FAILED_KEYS_PER_ADDRESS: '3' }).intake).toMatchObject({
+      perKeyPerMinute: 5,
+      perAddressPerMinute: 2,
+      failedKeysPerAddress: 3,
+    });
+  });
+
+  it.each([
+    ['off', false],
+    ['0', false],
+    ['1', 1],
+    [' 2 ', 2],
+    ['loopback', ['loopback']],
+    ['10.0.0.1, 10.0.0.0/8,::1,fd00::/8,uniquelocal', ['10.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'uniquelocal']],
+  ])('reads TRUST_PROXY=%p', (value, expected) => {
+    expect(loadConfig({ TRUST_PROXY: value }).trustProxy).toEqual(expected);
+  });
+
+  it.each([
+    ['INTAKE_RATE_PER_KEY', 'lots', /must be a number of submissions per minute/],
+    ['INTAKE_RATE_PER_ADDRESS', '0', /must be at least 1/],
+    ['INTAKE_FAILED_KEYS_PER_ADDRESS', '2.5', /whole number/],
+    ['TRUST_PROXY', 'true', /would trust every proxy/],
+    ['TRUST_PROXY', '11', /number of proxies from 1 to 10/],
+    ['TRUST_PROXY', '10.0.0.0/33,proxy.example', /"10.0.0.0\/33", "proxy.example": not an address/],
+  ])('fails fast naming %s when it is %p', (name, value, reason) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`${name}=`));
+    expect(() => loadConfig({ [name]: value })).toThrow(reason);
+  });
+});
+
 describe('loadConfig: STAGES_FILE', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pl-config-'));
   const file = (name: string, content: unknown) => {

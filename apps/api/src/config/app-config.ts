@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { isIP } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { AuthConfig, readAuthConfig } from './auth-config';
 import { ConfigError, configError } from './config-error';
@@ -13,6 +14,47 @@ import { z } from 'zod';
  */
 const milliseconds = (min: number, max: number) =>
   z.coerce.number({ error: 'must be a number of milliseconds' }).int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
+const perMinute = (what: string) =>
+  z.coerce.number({ error: `must be a number of ${what} per minute` }).int('must be a whole number').min(1, 'must be at least 1').max(1_000_000, 'must be at most 1000000');
+
+/**
+ * Which proxies in front of the api to believe about the client's address (X-Forwarded-For), as Express's
+ * `trust proxy`: off (the default: the address is the connection's), the number of proxies in front, or their
+ * addresses and subnets (also loopback, linklocal, uniquelocal). "Trust every proxy" is refused: any client could
+ * then choose its own address, and the per-address rate limits would mean nothing.
+ */
+const trustProxy = z
+  .string()
+  .trim()
+  .transform((value, ctx): TrustProxy => {
+    if (value === '' || value === 'off' || value === 'false') return false;
+    if (/^\d+$/.test(value)) {
+      const hops = Number(value);
+      if (hops >= 1 && hops <= 10) return hops;
+      if (hops === 0) return false;
+    } else if (value === 'true' || value === 'on' || value === '*') {
+      ctx.addIssue({ code: 'custom', message: 'would trust every proxy, so any client could choose its address: give the number of proxies in front of the api (e.g. 1), or their addresses' });
+      return z.NEVER;
+    } else {
+      const entries = value.split(',').map((entry) => entry.trim());
+      const bad = entries.filter((entry) => !isProxyAddress(entry));
+      if (bad.length === 0) return entries;
+      ctx.addIssue({ code: 'custom', message: `${bad.map((b) => JSON.stringify(b)).join(', ')}: not an address, a subnet (address/bits), loopback, linklocal or uniquelocal` });
+      return z.NEVER;
+    }
+    ctx.addIssue({ code: 'custom', message: 'must be off, a number of proxies from 1 to 10, or a comma-separated list of proxy addresses or subnets' });
+    return z.NEVER;
+  });
+
+function isProxyAddress(entry: string): boolean {
+  if (['loopback', 'linklocal', 'uniquelocal'].includes(entry)) return true;
+  const [address, bits, ...rest] = entry.split('/');
+  const version = isIP(address ?? '');
+  if (version === 0 || rest.length) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (version === 4 ? 32 : 128);
+}
 
 const schema = z.object({
   PORT: z.coerce.number({ error: 'must be a port number, 0 to 65535' }).int('must be a whole number').min(0, 'must be 0 to 65535').max(65535, 'must be 0 to 65535').default(3000),
@@ -44,6 +86,19 @@ const schema = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number({ error: 'must be a number of attempts' }).int('must be a whole number').min(1, 'must be at least 1').max(1000, 'must be at most 1000').default(10),
   /** How often the deliverer re-reads the subscriptions, for those created, resumed or deleted through another replica (ms). */
   WEBHOOK_REFRESH_MS: milliseconds(100, 3_600_000).default(5000),
+  /** POST /intake/leads: submissions per minute through one form key. */
+  INTAKE_RATE_PER_KEY: perMinute('submissions').default(60),
+  /** POST /intake/leads: submissions per minute from one client address (an IPv6 client: its /64). */
+  INTAKE_RATE_PER_ADDRESS: perMinute('submissions').default(10),
+  /** POST /intake/leads: refused form keys one client address may present per 15 minutes before it is refused (429) outright. */
+  INTAKE_FAILED_KEYS_PER_ADDRESS: z.coerce
+    .number({ error: 'must be a number of attempts' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(10_000, 'must be at most 10000')
+    .default(20),
+  /** See trustProxy above. */
+  TRUST_PROXY: trustProxy.default(false),
   /**
    * The master key that wraps every person's data key: 32 bytes in base64 (`openssl rand -base64 32`). Production sets
    * this (or MASTER_KEY_FILE) from a secret store; with neither, the embedded default makes <DATA_DIR>/master.key.
@@ -87,7 +142,21 @@ export interface AppConfig {
   auth: AuthConfig;
   /** Origins allowed by CORS; empty: CORS off (no Access-Control-* headers). */
   corsOrigins: readonly string[];
+  intake: IntakeConfig;
+  /** Express's `trust proxy`: false, a number of proxies, or their addresses (TRUST_PROXY). */
+  trustProxy: TrustProxy;
   privacy: PrivacyConfig;
+}
+
+export type TrustProxy = false | number | string[];
+
+export interface IntakeConfig {
+  /** `<DATA_DIR>/intake.sqlite`: the web forms and the submissions seen. */
+  file: string;
+  perKeyPerMinute: number;
+  perAddressPerMinute: number;
+  /** Refused form keys one address may present per 15 minutes. */
+  failedKeysPerAddress: number;
 }
 
 export interface PrivacyConfig {
@@ -153,6 +222,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     auth: readAuthConfig(env, dataDir),
     corsOrigins: c.CORS_ORIGINS,
+    intake: {
+      file: path.join(dataDir, 'intake.sqlite'),
+      perKeyPerMinute: c.INTAKE_RATE_PER_KEY,
+      perAddressPerMinute: c.INTAKE_RATE_PER_ADDRESS,
+      failedKeysPerAddress: c.INTAKE_FAILED_KEYS_PER_ADDRESS,
+    },
+    trustProxy: c.TRUST_PROXY,
   };
 }
 

@@ -4,6 +4,7 @@ import { DomainError, DomainErrorKind } from '@pipeline-ledger/domain';
 import { PersonalDataErasedError } from '@pipeline-ledger/privacy';
 import { AccessError } from '../auth/access.errors';
 import { ErrorBody } from './error-body';
+import { HttpRefusal } from './http-refusal';
 
 const STATUS: Record<DomainErrorKind, number> = {
   validation: HttpStatus.BAD_REQUEST,
@@ -22,9 +23,10 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 }
 
-/** The error answer (status, body, and the challenge of a 401), for the filter and for middleware outside Nest's routes. */
+/** The error answer (status, body, and its headers: a 401's challenge, a 429's Retry-After), for the filter and for middleware outside Nest's routes. */
 export function sendError(response: Response, exception: unknown): void {
   const body = toBody(exception);
+  if (exception instanceof HttpRefusal) for (const [name, value] of Object.entries(exception.headers)) response.setHeader(name, value);
   if (exception instanceof AccessError && exception.status === 401) {
     // RFC 6750: the scheme to use, and whether the credential sent was the problem.
     response.setHeader('WWW-Authenticate', `Bearer realm="pipeline-ledger"${exception.credentialSent ? ', error="invalid_token"' : ''}`);
@@ -53,6 +55,7 @@ function toBody(exception: unknown): ErrorBody {
   if (exception instanceof PersonalDataErasedError) {
     return { statusCode: HttpStatus.CONFLICT, error: 'PERSONAL_DATA_ERASED', message: exception.message };
   }
+  if (exception instanceof HttpRefusal) return { statusCode: exception.statusCode, error: exception.code, message: exception.message };
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
     const res = exception.getResponse();
@@ -68,9 +71,10 @@ function toBody(exception: unknown): ErrorBody {
 
 /** Errors of the JSON body parser (http-errors with a 4xx status): too large, bad charset, ... */
 function bodyParserError(exception: unknown): ErrorBody | null {
-  const e = exception as { status?: unknown; type?: unknown; message?: unknown } | null;
+  const e = exception as { status?: unknown; type?: unknown; message?: unknown; limit?: unknown } | null;
   if (!e || typeof e.status !== 'number' || e.status < 400 || e.status >= 500 || typeof e.type !== 'string') return null;
-  const message = e.status === 413 ? 'request body is too large (at most 100 kB)' : String(e.message);
+  const limit = typeof e.limit === 'number' ? Math.round(e.limit / 1024) : 100;
+  const message = e.status === 413 ? `request body is too large (at most ${limit} kB)` : String(e.message);
   return { statusCode: e.status, error: httpCode(e.status), message };
 }
 

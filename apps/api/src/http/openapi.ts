@@ -16,7 +16,7 @@ type Operation = {
 export const OPENAPI_PATHS = ['/docs', '/openapi.json', '/openapi.yaml'] as const;
 
 /** Tags whose POSTs are not commands on records: the command headers (If-Match, Idempotency-Key, ...) mean nothing there. */
-const NOT_COMMANDS = new Set(['webhooks']);
+const NOT_COMMANDS = new Set(['webhooks', 'intake']);
 
 const ERROR_SCHEMA = {
   type: 'object',

@@ -24,13 +24,16 @@ const DEAL = exampleUuid('opportunity engines');
 const NAVY = exampleUuid('account navy');
 const HOPPER = exampleUuid('contact hopper');
 const COMPILER = exampleUuid('opportunity compiler');
+const HEDY = exampleUuid('lead hedy');
+const CONTACT_FORM = exampleUuid('intake form contact-us');
 
 /**
  * Every event type, decided by the real deciders in two lead lives and two deals: a lead worked, nurtured,
  * disqualified, reopened and converted into a new account, contact and opportunity, which moves through stages, is
  * lost, reopened and won; a second lead with only the required fields, disqualified and converted into the existing
- * account and contact without an opportunity; and an account, contact and opportunity created directly. Optional
- * fields appear both set and null. Deterministic: fixed ids and a fixed clock.
+ * account and contact without an opportunity; an account, contact and opportunity created directly; and a lead from a
+ * web form whose person submits the form again (a duplicate, recorded on the lead). Optional fields appear both set
+ * and null. Deterministic: fixed ids and a fixed clock.
  */
 export function decideExampleEvents(): DecidedEvent[] {
   const ledger = new ExampleLedger();
@@ -157,6 +160,25 @@ export function decideExampleEvents(): DecidedEvent[] {
   // People who asked to be forgotten: the second lead, and the contact created directly.
   lead(GRACE, (at) => ({ type: 'EraseLeadPersonalData', leadId: GRACE, at }), 'user:admin');
   ledger.decide(contactDecider, 'contact', HOPPER, (at): ContactCommand => ({ type: 'EraseContactPersonalData', contactId: HOPPER, at }), { actor: 'user:admin' });
+
+  // A lead from a web form (POST /intake/leads), whose person sends the form again: the same email, a phone added.
+  const form = `form:${CONTACT_FORM}`;
+  lead(HEDY, (at) => ({
+    type: 'CreateLead',
+    leadId: HEDY,
+    at,
+    owner: 'erin',
+    details: { firstName: 'Hedy', lastName: 'Lamarr', company: 'Frequency Hopping Inc', title: 'Inventor', email: 'hedy@hopping.example', phone: null, source: 'Web Form', campaign: 'Spring Webinar', industry: null, rating: null },
+  }), form);
+  lead(HEDY, (at) => ({
+    type: 'RecordDuplicateSubmission',
+    leadId: HEDY,
+    at,
+    formId: CONTACT_FORM,
+    submissionId: '9b2f6c1e-4d3a-4c8e-a1f0-5e6d7c8b9a01',
+    matchedOn: 'email',
+    submitted: { firstName: 'Hedy', lastName: 'Lamarr', email: 'hedy@hopping.example', phone: '+1 310 555 0142', company: 'Frequency Hopping', title: null },
+  }), form);
   return ledger.events;
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CONTACT_CHANNELS, DISQUALIFICATION_REASON_CODES, LEAD_DETAIL_FIELDS, LEAD_RATINGS, LEAD_STATUS } from '@pipeline-ledger/domain';
+import { CONTACT_CHANNELS, DISQUALIFICATION_REASON_CODES, DUPLICATE_MATCHES, LEAD_DETAIL_FIELDS, LEAD_RATINGS, LEAD_STATUS } from '@pipeline-ledger/domain';
 import {
   calendarDate,
   flag,
@@ -208,4 +208,36 @@ export const leadPersonalDataErasedV1 = z
       "The lead's personal data (first and last name, email, phone) was erased at the person's request: its data key was deleted. " +
       'From now on every event of the lead, earlier ones included, carries "[erased]" in those fields (null stays null); ' +
       'counts, amounts, stages, sources and dates are unchanged. Subscribers that keep personal data must erase their copy.',
+  });
+
+const submittedDetails = z
+  .strictObject({
+    firstName: optionalText('First name as submitted; null when not given'),
+    lastName: requiredText('Last name as submitted'),
+    email: optionalText('Email address as submitted (lowercased); null when not given'),
+    phone: optionalText('Phone number as submitted; null when not given'),
+    company: requiredText('Company as submitted'),
+    title: optionalText('Job title as submitted; null when not given'),
+  })
+  .describe("What the submission said about the person. The lead's own details are not changed by it");
+
+export const leadDuplicateSubmittedV1 = z
+  .strictObject({
+    leadId: leadId(),
+    formId: recordId('The web form (intake form) the submission came through'),
+    submissionId: requiredText("The submission's id, as the form gave it (a UUID or a printable token); unique per form"),
+    matchedOn: z
+      .enum(DUPLICATE_MATCHES)
+      .describe(
+        'How the submission matched this lead: email (the same address, case-insensitive) or name-and-company (the same first ' +
+          'name, last name and company, case- and accent-insensitive)',
+      ),
+    submitted: submittedDetails,
+    submittedAt: instant('When the submission was received'),
+  })
+  .meta({
+    title: 'LeadDuplicateSubmitted v1',
+    description:
+      'A web-to-lead submission matched this existing lead (same email, or same name and company), so no second lead was ' +
+      "created: the submission is recorded here instead. It changes neither the lead's status nor its details.",
   });

@@ -1,9 +1,9 @@
 import { given } from '../testing/given-when-then';
-import { DETAILS, EVERY_COMMAND, LEAD_ID, T0, T1, T2, contacted, convertToNew, converted, created, disqualified, nurtured } from '../testing/lead.fixtures';
+import { DETAILS, EVERY_COMMAND, LEAD_ID, T0, T1, T2, contacted, convertToNew, converted, created, disqualified, duplicateSubmission, nurtured } from '../testing/lead.fixtures';
 import { StageCatalogue } from '../opportunity/stage-catalogue';
 import { createLeadDecider, leadDecider } from './lead.decider';
 import { LEAD_DETAIL_FIELDS } from './lead-details';
-import { ConvertLead, DisqualificationReasonCode, LEAD_STATUS, LeadDetails, LeadEvent, LeadStatus } from './lead.types';
+import { ConvertLead, DisqualificationReasonCode, LEAD_STATUS, LeadDetails, LeadDuplicateSubmitted, LeadEvent, LeadStatus, RecordDuplicateSubmission } from './lead.types';
 
 const OPEN = LEAD_STATUS.open;
 const WORKING = LEAD_STATUS.working;
@@ -444,6 +444,69 @@ describe('lead decider', () => {
       });
       given(createLeadDecider(catalogue), [created()]).when(command).thenState({ status: LEAD_STATUS.converted });
       given(leadDecider, [created()]).when(command).thenRefuses('validation', 'VALIDATION_FAILED');
+    });
+  });
+
+  describe('RecordDuplicateSubmission', () => {
+    const recorded = (overrides: Partial<LeadDuplicateSubmitted['data']> = {}): LeadDuplicateSubmitted => ({
+      type: 'LeadDuplicateSubmitted',
+      data: {
+        leadId: LEAD_ID,
+        formId: 'F1',
+        submissionId: 'S1',
+        matchedOn: 'email',
+        submitted: { firstName: 'Ada', lastName: 'Lovelace', email: 'ADA@engines.example', phone: null, company: 'Analytical Engines', title: null },
+        submittedAt: T2,
+        ...overrides,
+      },
+    });
+
+    it('records what was submitted on the existing lead, with how it matched', () => {
+      given(leadDecider, [created()]).when(duplicateSubmission()).then([recorded()]);
+    });
+
+    it('records a match on name and company too', () => {
+      given(leadDecider, [created()])
+        .when(duplicateSubmission({ matchedOn: 'name-and-company', submissionId: 'S2' }))
+        .then([recorded({ matchedOn: 'name-and-company', submissionId: 'S2' })]);
+    });
+
+    it.each<[string, LeadEvent[]]>([...WORKABLE, [DISQUALIFIED, [created(), disqualified]]])(
+      'is recorded on a lead that is %s, and changes neither its status nor its details nor anything else of it',
+      (_status, history) => {
+        const before = given(leadDecider, history).state;
+        const scenario = given(leadDecider, history).when(duplicateSubmission());
+        scenario.then([recorded()]);
+        scenario.thenState(before);
+        expect(leadDecider.evolve(before, recorded())).toBe(before);
+      },
+    );
+
+    it('turns optional submitted fields left out into null', () => {
+      const submitted = { lastName: 'Lovelace', company: 'AE' } as RecordDuplicateSubmission['submitted'];
+      given(leadDecider, [created()])
+        .when(duplicateSubmission({ submitted }))
+        .then([recorded({ submitted: { firstName: null, lastName: 'Lovelace', email: null, phone: null, company: 'AE', title: null } })]);
+    });
+
+    it('refuses a submission without its form, its id, a known match or the required details, naming each', () => {
+      const command = duplicateSubmission({
+        formId: '',
+        submissionId: ' ',
+        matchedOn: 'phone' as RecordDuplicateSubmission['matchedOn'],
+        submitted: { firstName: 7, lastName: '', email: null, phone: null, company: ' ', title: null } as unknown as RecordDuplicateSubmission['submitted'],
+      });
+      const error = given(leadDecider, [created()]).when(command).thenRefuses('validation', 'VALIDATION_FAILED');
+      expect(error.issues.map((i) => i.field)).toEqual(['formId', 'submissionId', 'matchedOn', 'submitted.firstName', 'submitted.lastName', 'submitted.company']);
+    });
+
+    it('refuses a converted lead like every other command (the caller then creates a new lead)', () => {
+      given(leadDecider, [created(), converted]).when(duplicateSubmission()).thenRefuses('rule', 'LEAD_CONVERTED');
+    });
+
+    it('refuses a lead whose personal data was erased: the submission is new personal data (the caller creates a new lead)', () => {
+      const erased = { type: 'LeadPersonalDataErased', data: { leadId: LEAD_ID, erasedAt: T1 } } as const;
+      given(leadDecider, [created(), erased]).when(duplicateSubmission()).thenRefuses('rule', 'PERSONAL_DATA_ERASED', /create a new lead/);
     });
   });
 

@@ -10,6 +10,7 @@ import {
   CONTACT_CHANNELS,
   ChangeLeadOwner,
   DISQUALIFICATION_REASON_CODES,
+  DUPLICATE_MATCHES,
   CreateLead,
   DisqualifyLead,
   EraseLeadPersonalData,
@@ -20,6 +21,7 @@ import {
   LeadState,
   LeadStatus,
   LogLeadContact,
+  RecordDuplicateSubmission,
   RecordLeadQualification,
   ReopenLead,
   StartLeadNurture,
@@ -91,6 +93,10 @@ function decideLead(command: LeadCommand, state: LeadState, catalogue: StageCata
       if (state.status === LEAD_STATUS.disqualified) return disqualifiedRefusal(state, 'converted');
       if (state.personalDataErasedAt) return erasedRefusal(state, 'converted into a contact');
       return decideConvertLead(command, state, catalogue);
+    case 'RecordDuplicateSubmission':
+      // It carries the person's details: an erased lead takes no new personal data (the intake makes a new lead).
+      if (state.personalDataErasedAt) return erasedRefusal(state, 'given a duplicate submission (new personal data)');
+      return recordDuplicateSubmission(command);
   }
 }
 
@@ -231,6 +237,53 @@ function erasedRefusal(state: LeadState, act: string): DomainError {
   );
 }
 
+/**
+ * A submission that matched this lead is recorded on it, whatever its status (a disqualified lead whose person comes
+ * back is worth knowing about); only a converted lead refuses it, as it refuses everything, and an erased one. The lead itself (status,
+ * details, owner) does not change: the submitted details are kept in the event for people to look at.
+ */
+function recordDuplicateSubmission(command: RecordDuplicateSubmission): Decision<LeadEvent> {
+  const s = command.submitted;
+  const submittedIssues =
+    typeof s !== 'object' || s === null
+      ? [{ field: 'submitted', reason: 'must give what was submitted' }]
+      : [
+          optionalText('submitted.firstName', s.firstName ?? null),
+          requireText('submitted.lastName', s.lastName),
+          optionalText('submitted.email', s.email ?? null),
+          optionalText('submitted.phone', s.phone ?? null),
+          requireText('submitted.company', s.company),
+          optionalText('submitted.title', s.title ?? null),
+        ];
+  const invalid = refusalFor(
+    requireText('formId', command.formId),
+    requireText('submissionId', command.submissionId),
+    requireOneOf('matchedOn', DUPLICATE_MATCHES, command.matchedOn),
+    ...submittedIssues,
+  );
+  if (invalid) return invalid;
+  return [
+    {
+      type: 'LeadDuplicateSubmitted',
+      data: {
+        leadId: command.leadId,
+        formId: command.formId,
+        submissionId: command.submissionId,
+        matchedOn: command.matchedOn,
+        submitted: {
+          firstName: s.firstName ?? null,
+          lastName: s.lastName,
+          email: s.email ?? null,
+          phone: s.phone ?? null,
+          company: s.company,
+          title: s.title ?? null,
+        },
+        submittedAt: command.at,
+      },
+    },
+  ];
+}
+
 function disqualifiedRefusal(state: LeadState, act: string): DomainError {
   return DomainError.rule(
     'LEAD_DISQUALIFIED',
@@ -277,6 +330,8 @@ function evolveLead(state: LeadState, event: LeadEvent): LeadState {
     }
     case 'LeadPersonalDataErased':
       return { ...state, details: state.details && maskPersonalFields(state.details, ERASED), personalDataErasedAt: event.data.erasedAt };
+    case 'LeadDuplicateSubmitted':
+      return state; // recorded on the lead; changes nothing the lead's state holds
     default:
       return state;
   }

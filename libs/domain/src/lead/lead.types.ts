@@ -47,6 +47,13 @@ export const DISQUALIFICATION_REASON_CODES = [
 ] as const;
 export type DisqualificationReasonCode = (typeof DISQUALIFICATION_REASON_CODES)[number];
 
+/**
+ * How a submission was found to be a lead that exists already: the same email address (case-insensitive), or the same
+ * first name, last name and company (case- and accent-insensitive). See lead-identity.ts.
+ */
+export const DUPLICATE_MATCHES = ['email', 'name-and-company'] as const;
+export type DuplicateMatch = (typeof DUPLICATE_MATCHES)[number];
+
 /** The descriptive fields of a lead: what "update details" may change. Absent optional fields are null. */
 export interface LeadDetails {
   firstName: string | null;
@@ -135,6 +142,21 @@ export interface EraseLeadPersonalData extends LeadCommandBase {
   type: 'EraseLeadPersonalData';
 }
 
+/**
+ * Someone submitted a web form (or another intake) again for a lead that exists already: the same email, or the same
+ * name and company. The submission is recorded on the existing lead instead of creating a second one. It changes
+ * neither the lead's status nor its details; people decide what to do with what was submitted.
+ */
+export interface RecordDuplicateSubmission extends LeadCommandBase {
+  type: 'RecordDuplicateSubmission';
+  /** The intake form the submission came through. */
+  formId: string;
+  /** The submission's own id (the form's), unique per form. */
+  submissionId: string;
+  matchedOn: DuplicateMatch;
+  submitted: SubmittedLeadDetails;
+}
+
 export type LeadCommand =
   | EraseLeadPersonalData
   | CreateLead
@@ -145,7 +167,8 @@ export type LeadCommand =
   | StartLeadNurture
   | DisqualifyLead
   | ReopenLead
-  | ConvertLead;
+  | ConvertLead
+  | RecordDuplicateSubmission;
 
 // ---------------------------------------------------------------- events
 
@@ -225,6 +248,28 @@ export interface LeadPersonalDataErased {
   data: { leadId: string; erasedAt: string };
 }
 
+/** What a duplicate submission said about the person, as submitted (the lead's own details are not changed by it). */
+export interface SubmittedLeadDetails {
+  firstName: string | null;
+  lastName: string;
+  email: string | null;
+  phone: string | null;
+  company: string;
+  title: string | null;
+}
+
+export interface LeadDuplicateSubmitted {
+  type: 'LeadDuplicateSubmitted';
+  data: {
+    leadId: string;
+    formId: string;
+    submissionId: string;
+    matchedOn: DuplicateMatch;
+    submitted: SubmittedLeadDetails;
+    submittedAt: string;
+  };
+}
+
 export type LeadEvent =
   | LeadPersonalDataErased
   | LeadCreated
@@ -235,7 +280,8 @@ export type LeadEvent =
   | LeadNurtureStarted
   | LeadDisqualified
   | LeadReopened
-  | LeadConverted;
+  | LeadConverted
+  | LeadDuplicateSubmitted;
 
 // ---------------------------------------------------------------- state
 

@@ -25,6 +25,7 @@ export const EVENT_SCHEMA_VERSIONS = {
   LeadReopened: 1,
   LeadConverted: 1,
   LeadPersonalDataErased: 1,
+  LeadDuplicateSubmitted: 1,
   AccountCreated: 1,
   AccountMergedFromLead: 1,
   ContactCreated: 1,

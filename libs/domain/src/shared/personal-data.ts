@@ -30,6 +30,7 @@ export const PERSONAL_DATA_IN_EVENTS: Readonly<Record<string, PersonalDataLocati
   LeadCreated: { subjectField: 'leadId', path: [], fields: PERSONAL_FIELDS },
   LeadDetailsUpdated: { subjectField: 'leadId', path: ['changes'], fields: PERSONAL_FIELDS },
   LeadConverted: { subjectField: 'leadId', path: ['contact'], fields: PERSONAL_FIELDS },
+  LeadDuplicateSubmitted: { subjectField: 'leadId', path: ['submitted'], fields: PERSONAL_FIELDS },
   ContactCreated: { subjectField: 'contactId', path: [], fields: PERSONAL_FIELDS },
   ContactMergedFromLead: { subjectField: 'contactId', path: ['filled'], fields: PERSONAL_FIELDS },
 };

@@ -9,6 +9,7 @@ import {
   LeadDisqualified,
   LeadContacted,
   LeadNurtureStarted,
+  RecordDuplicateSubmission,
 } from '../lead/lead.types';
 
 export const LEAD_ID = 'L1';
@@ -73,6 +74,18 @@ export const converted: LeadConverted = {
   },
 };
 
+/** A web form submitted again for Ada, by the same email address in other letters. */
+export const duplicateSubmission = (overrides: Partial<RecordDuplicateSubmission> = {}): RecordDuplicateSubmission => ({
+  type: 'RecordDuplicateSubmission',
+  leadId: LEAD_ID,
+  at: T2,
+  formId: 'F1',
+  submissionId: 'S1',
+  matchedOn: 'email',
+  submitted: { firstName: 'Ada', lastName: 'Lovelace', email: 'ADA@engines.example', phone: null, company: 'Analytical Engines', title: null },
+  ...overrides,
+});
+
 /** One command of every type, valid on a workable lead. */
 export const EVERY_COMMAND: readonly LeadCommand[] = [
   { type: 'CreateLead', leadId: LEAD_ID, at: T2, details: DETAILS, owner: 'alice' },
@@ -84,4 +97,5 @@ export const EVERY_COMMAND: readonly LeadCommand[] = [
   { type: 'DisqualifyLead', leadId: LEAD_ID, at: T2, reasonCode: 'no_need', reason: null },
   { type: 'ReopenLead', leadId: LEAD_ID, at: T2, reason: null },
   convertToNew(),
+  duplicateSubmission(),
 ];

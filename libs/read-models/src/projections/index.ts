@@ -1,10 +1,11 @@
 /**
  * Read models for the analysts' questions: the lead and opportunity lists, pipeline by stage, lead conversion and
- * win rate. Each projection is pure (projection.ts); each question has a pure query function that builds the
+ * win rate; and the lead identities the web-to-lead intake finds duplicates by. Each projection is pure (projection.ts); each question has a pure query function that builds the
  * port query, a pure answer function that shapes the result, and a zod schema for its parameters.
  */
 import { Projection } from '../projection';
 import { leadConversionProjection } from './lead-conversion.projection';
+import { leadIdentitiesProjection } from './lead-identities.projection';
 import { leadsListProjection } from './leads-list.projection';
 import { opportunitiesListProjection } from './opportunities-list.projection';
 import { pipelineByStageProjection } from './pipeline-by-stage.projection';
@@ -26,6 +27,9 @@ export * from './conversion-rates.params';
 export * from './win-rate.projection';
 export * from './win-rate.query';
 export * from './win-rate.params';
+export * from './lead-identities.projection';
+export * from './lead-identities.query';
+export * from './lead-identity.keys';
 export * from './money-totals';
 export * from './list-page';
 export * from './query-request';
@@ -39,4 +43,5 @@ export const ALL_PROJECTIONS: readonly Projection[] = [
   pipelineByStageProjection,
   leadConversionProjection,
   winRateProjection,
+  leadIdentitiesProjection,
 ];

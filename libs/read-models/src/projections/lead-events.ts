@@ -1,8 +1,11 @@
 import { LeadEvent } from '@pipeline-ledger/domain';
 import { StoredEvent } from '@pipeline-ledger/event-store';
 
-/** Every lead event type: the lead projections read them all. */
-export const LEAD_EVENT_TYPES: readonly LeadEvent['type'][] = [
+/**
+ * The lead event types the lead list and the conversion counters read: every one that changes a lead. Not
+ * LeadDuplicateSubmitted, which changes nothing they keep (and which they would ignore: see lead-events.spec.ts).
+ */
+export const LEAD_EVENT_TYPES: readonly Exclude<LeadEvent['type'], 'LeadDuplicateSubmitted'>[] = [
   'LeadCreated',
   'LeadDetailsUpdated',
   'LeadOwnerChanged',

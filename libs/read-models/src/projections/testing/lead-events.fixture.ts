@@ -69,3 +69,21 @@ export function leadConverted(leadId: string, at: string, opportunityId: string 
     },
   };
 }
+
+/** A web-form submission recorded on an existing lead as a duplicate. */
+export function leadDuplicateSubmitted(leadId: string, at: string, submissionId = 'S1'): TimedEvent {
+  return {
+    at,
+    event: {
+      type: 'LeadDuplicateSubmitted',
+      data: {
+        leadId,
+        formId: 'F1',
+        submissionId,
+        matchedOn: 'email',
+        submitted: { firstName: 'Ada', lastName: `Lead ${leadId}`, email: `${leadId.toLowerCase()}@example.com`, phone: null, company: 'Other', title: null },
+        submittedAt: at,
+      },
+    },
+  };
+}
