@@ -347,6 +347,8 @@ const LOST_TARGET_WEIGHTS = [10, 18, 18, 16, 12, 10, 9, 7];
 const CONTACTS_KEPT_PER_ACCOUNT = 6;
 /** The web form (POST /intake/leads) whose leads send it again now and then. */
 const WEB_FORM_ID = '5d0f7a52-3c1e-4b8a-9f6d-2e7c8a1b4f30';
+/** Who erases people (an admin, through POST /people/:id/erase). */
+const ERASING_ADMIN = 'user:privacy-officer';
 
 class PipelineSimulation {
   private readonly rng: Prng;
@@ -854,6 +856,8 @@ class PipelineSimulation {
       lead.reopens += 1; // nurtured back from disqualified: counts as its second chance
       return this.leadNext(lead, 'nurture', this.later(t, rng.between(30, 150)));
     }
+    // Now and then the person asks to be forgotten (POST /people/:id/erase, by an admin).
+    if (rng.chance(0.01)) this.execLead(lead, { type: 'EraseLeadPersonalData', leadId: lead.id, at: iso(t) }, this.meta(ERASING_ADMIN, t));
     this.drop(lead);
   }
 
@@ -898,7 +902,10 @@ class PipelineSimulation {
     if (opportunity) this.leadStats.convertedWithOpportunity += 1;
     if (target) this.leadStats.convertedIntoExistingAccount += 1;
     this.drop(lead); // converted: read-only for ever
-    this.completeConversion(converted, target, existingContact);
+    // Now and then the new contact asks to be forgotten (POST /people/:id/erase): the contact and the lead it came from.
+    const forget = (converted.data as unknown as LeadConversion).contact.created && this.rng.chance(0.003);
+    this.completeConversion(converted, target, existingContact, forget);
+    if (forget) this.execLead(lead, { type: 'EraseLeadPersonalData', leadId: lead.id, at: iso(t) }, this.meta(ERASING_ADMIN, t));
   }
 
   /**
@@ -906,7 +913,7 @@ class PipelineSimulation {
    * built from the event's data alone, with the event's actor, correlation id and occurredAt, causationId = the
    * LeadConverted event id, and event ids seeded by `${eventId}|account` (|contact, |opportunity).
    */
-  private completeConversion(converted: NewEvent, existingAccount: AccountEntry | null, existingContact: StreamRecord<ContactState> | null): void {
+  private completeConversion(converted: NewEvent, existingAccount: AccountEntry | null, existingContact: StreamRecord<ContactState> | null, eraseContact: boolean): void {
     const c = converted.data as unknown as LeadConversion;
     const m = converted.metadata;
     const ctx = (part: string) => ({
@@ -944,7 +951,11 @@ class PipelineSimulation {
     const contactCommand: ContactCommand = followUps.contact;
     const k = ctx('contact');
     this.exec(contactRecord, contactDecider, contactCommand, k.metadata, k.eventId);
-    if (contact.created) {
+    if (contact.created && eraseContact) {
+      // Erased: never pooled, so no later lead is merged into it (the decider would refuse that).
+      this.contactStats.created += 1;
+      this.exec(contactRecord, contactDecider, { type: 'EraseContactPersonalData', contactId: contact.contactId, at }, this.meta(ERASING_ADMIN, Date.parse(at)));
+    } else if (contact.created) {
       this.contactStats.created += 1;
       if (accountEntry.contacts.length < CONTACTS_KEPT_PER_ACCOUNT) accountEntry.contacts.push(contactRecord);
     } else {
