@@ -66,6 +66,15 @@ describe('JwtVerifier', () => {
       expect(await verifier.verify(await sign({ sub: 'x' }, { alg: 'HS256' }))).toMatchObject({ roles: [] });
     });
 
+    it('answers a token it verified from memory, but never past its exp', async () => {
+      const token = await sign({ sub: 'ada', roles: ['sales'], exp: now() + 1 }, { alg: 'HS256' });
+      const first = await verifier.verify(token);
+      expect(first).toMatchObject({ actor: 'user:ada' });
+      expect(await verifier.verify(token)).toBe(first); // the same object: from memory
+      await new Promise((r) => setTimeout(r, 2100));
+      expect((await refusal(verifier, token)).message).toMatch(/expired/);
+    });
+
     it('refuses a token signed with another secret', async () => {
       expect((await refusal(verifier, await sign({ sub: 'ada', roles: ['admin'] }, { alg: 'HS256', secret: 'another-secret-of-at-least-32-bytes!!' }))).message).toMatch(/signature does not verify/);
     });

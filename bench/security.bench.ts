@@ -1,0 +1,243 @@
+/**
+ * What authentication and the encryption of personal data cost on the command path: commands/s over HTTP with and
+ * without them, in the same run.
+ *
+ *   npm run bench:security -- [--rounds 3] [--duration 5] [--warmup 2] [--connections 32] [--leads 3000]
+ *
+ * Four servers (bench/support/security-variant-app.ts), each a child process on its own temporary DATA_DIR, all up at
+ * once but loaded one at a time, round after round, so that each sees the same moments of this VM's drifting disk:
+ *   plain       no authentication (a fixed admin), personal fields stored in the clear: the baseline
+ *   auth        HS256 bearer tokens verified on every request (jose), as users call the service
+ *   encryption  personal fields sealed (a new data key per new person) and opened on every load
+ *   both        the service as it ships
+ * Two workloads, each request a durable command:
+ *   create      POST /leads, a new person every time: a new data key, three or four fields sealed
+ *   work        POST /leads/:id/contacts on leads created beforehand: the lead is loaded (its personal fields opened)
+ *               and an event without personal data appended
+ * Figures per variant are means over the rounds; the cost is the median over the rounds of (variant / plain) in that
+ * round. Aim (the security issue): "both" less than 20% slower than "plain", i.e. at least 80% of its commands/s.
+ */
+import autocannon from 'autocannon';
+import { ChildProcess, spawn } from 'node:child_process';
+import { request } from 'node:http';
+import {
+  REPO_ROOT,
+  formatMs,
+  formatRate,
+  formatRatio,
+  freePort,
+  freshTempDir,
+  machineInfo,
+  parseArgsOrExit,
+  positiveInt,
+  removeDir,
+  renderTable,
+  verdict,
+  writeResults,
+} from './bench-support';
+import { BENCH_JWT_SECRET, benchAuthorization } from './support/bench-auth';
+
+const AIM = 0.8;
+const HOST = '127.0.0.1';
+const VARIANTS = [
+  { name: 'plain', auth: 'off', encryption: 'off' },
+  { name: 'auth', auth: 'on', encryption: 'off' },
+  { name: 'encryption', auth: 'off', encryption: 'on' },
+  { name: 'both', auth: 'on', encryption: 'on' },
+] as const;
+type VariantName = (typeof VARIANTS)[number]['name'];
+const WORKLOADS = ['create', 'work'] as const;
+type Workload = (typeof WORKLOADS)[number];
+
+const USAGE = `Usage: npm run bench:security -- [options]
+  --rounds N        rounds; each loads every variant with every workload once (default 3)
+  --duration S      measured seconds per load (default 5)
+  --warmup S        unmeasured seconds per server and workload before the first round (default 2)
+  --connections N   concurrent connections (default 32)
+  --leads N         leads made on each server beforehand for the "work" workload (default 3000)`;
+
+function options() {
+  const { values } = parseArgsOrExit(
+    {
+      options: {
+        rounds: { type: 'string' },
+        duration: { type: 'string' },
+        warmup: { type: 'string' },
+        connections: { type: 'string' },
+        leads: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    },
+    USAGE,
+  );
+  return {
+    rounds: positiveInt('rounds', values.rounds, 3),
+    duration: positiveInt('duration', values.duration, 5),
+    warmup: positiveInt('warmup', values.warmup, 2, 0),
+    connections: positiveInt('connections', values.connections, 32),
+    leads: positiveInt('leads', values.leads, 3000),
+  };
+}
+
+const LEAD = { firstName: 'Ada', lastName: 'Lovelace', company: 'Analytical Engines Ltd', title: 'Founder', email: 'ada@example.com', phone: '+44 20 7946 0000', source: 'Web Form' };
+const CONTACT = JSON.stringify({ channel: 'call', note: null });
+
+interface Server {
+  variant: (typeof VARIANTS)[number];
+  port: number;
+  child: ChildProcess;
+  dataDir: string;
+  leadIds: string[];
+  output: string[];
+}
+
+function headers(server: Server): Record<string, string> {
+  // The unauthenticated variants ignore the header; sending it everywhere keeps the requests the same size.
+  return { 'content-type': 'application/json', authorization: benchAuthorization() };
+}
+
+async function startServer(variant: Server['variant']): Promise<Server> {
+  const port = await freePort(HOST);
+  const dataDir = freshTempDir(`pl-bench-security-${variant.name}-`);
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'bench/support/security-variant-app.ts'], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), HOST, PROJECTOR: 'off', LOG_LEVEL: 'warn', JWT_SECRET: BENCH_JWT_SECRET, BENCH_AUTH: variant.auth, BENCH_ENCRYPTION: variant.encryption },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const server: Server = { variant, port, child, dataDir, leadIds: [], output: [] };
+  const keep = (chunk: Buffer) => server.output.push(...chunk.toString().split('\n').filter(Boolean).slice(-20));
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const deadline = Date.now() + 90_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${variant.name} exited: ${server.output.join('\n')}`);
+    if ((await call(server, 'GET', '/health').catch(() => ({ status: 0 }))).status === 200) return server;
+    if (Date.now() > deadline) throw new Error(`${variant.name} did not start: ${server.output.join('\n')}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+function call(server: Server, method: string, path: string, body?: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: HOST, port: server.port, method, path, headers: body ? headers(server) : { authorization: benchAuthorization() } }, (res) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.once('error', reject);
+    req.end(body);
+  });
+}
+
+async function makeLeads(server: Server, count: number): Promise<void> {
+  const inFlight = 16;
+  let made = 0;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (made < count) {
+        made++;
+        const res = await call(server, 'POST', '/leads', JSON.stringify({ ...LEAD, email: `lead${made}@example.com` }));
+        if (res.status !== 201) throw new Error(`${server.variant.name}: POST /leads answered ${res.status} ${res.body}`);
+        server.leadIds.push((JSON.parse(res.body) as { id: string }).id);
+      }
+    }),
+  );
+}
+
+async function load(server: Server, workload: Workload, seconds: number, connections: number): Promise<autocannon.Result> {
+  let next = 0;
+  const ids = server.leadIds;
+  return autocannon({
+    url: `http://${HOST}:${server.port}`,
+    connections,
+    pipelining: 1,
+    duration: seconds,
+    headers: headers(server),
+    requests: [
+      workload === 'create'
+        ? { method: 'POST', path: '/leads', setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...LEAD, email: `new${next++}@example.com` }) }) }
+        : { method: 'POST', setupRequest: (req) => ({ ...req, path: `/leads/${ids[next++ % ids.length]}/contacts`, body: CONTACT }) },
+    ],
+  });
+}
+
+interface Measured {
+  rate: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+}
+
+async function main(): Promise<void> {
+  const opts = options();
+  const info = machineInfo();
+  console.log(`Security bench: node ${info.node}, ${info.cpus} CPUs (${info.cpuModel}); ${opts.rounds} rounds x ${VARIANTS.length} variants x ${WORKLOADS.length} workloads, ${opts.duration} s each, ${opts.connections} connections\n`);
+  const servers: Server[] = [];
+  try {
+    for (const variant of VARIANTS) {
+      process.stdout.write(`${variant.name}: starting... `);
+      const server = await startServer(variant);
+      servers.push(server);
+      await makeLeads(server, opts.leads);
+      if (opts.warmup > 0) for (const workload of WORKLOADS) await load(server, workload, opts.warmup, opts.connections);
+      console.log(`up, ${server.leadIds.length} leads made, warmed up`);
+    }
+    const results: Record<Workload, Record<VariantName, Measured[]>> = {
+      create: { plain: [], auth: [], encryption: [], both: [] },
+      work: { plain: [], auth: [], encryption: [], both: [] },
+    };
+    for (let round = 1; round <= opts.rounds; round++) {
+      const line: string[] = [];
+      for (const workload of WORKLOADS) {
+        for (const server of servers) {
+          const r = await load(server, workload, opts.duration, opts.connections);
+          results[workload][server.variant.name].push({ rate: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, non2xx: r.non2xx, errors: r.errors });
+          line.push(`${workload}/${server.variant.name} ${formatRate(r.requests.average)}`);
+        }
+      }
+      console.log(`round ${round}/${opts.rounds}: ${line.join(', ')}`);
+    }
+
+    const rows: string[][] = [];
+    const summary: Record<string, unknown> = {};
+    for (const workload of WORKLOADS) {
+      const plain = results[workload].plain;
+      for (const variant of VARIANTS) {
+        const runs = results[workload][variant.name];
+        const ratios = runs.map((m, i) => m.rate / plain[i]!.rate).sort((a, b) => a - b);
+        const median = ratios[Math.floor(ratios.length / 2)]!;
+        const mean = (f: (m: Measured) => number) => runs.reduce((s, m) => s + f(m), 0) / runs.length;
+        const failed = runs.reduce((s, m) => s + m.non2xx + m.errors, 0);
+        const judged = variant.name === 'both';
+        rows.push([
+          workload,
+          variant.name,
+          formatRate(mean((m) => m.rate)),
+          formatMs(mean((m) => m.p50)),
+          formatMs(mean((m) => m.p99)),
+          variant.name === 'plain' ? '100%' : formatRatio(median),
+          variant.name === 'plain' ? '' : `${formatRatio(ratios[0]!)}-${formatRatio(ratios[ratios.length - 1]!)}`,
+          String(failed),
+          judged ? `>= ${formatRatio(AIM)}` : '',
+          judged ? verdict(median >= AIM && failed === 0) : '',
+        ]);
+        summary[`${workload}/${variant.name}`] = { runs, medianRatioToPlain: median };
+      }
+    }
+    console.log(`\n${renderTable(['workload', 'variant', 'commands/s', 'p50', 'p99', 'vs plain (median)', 'per round', 'failed', 'aim', 'result'], rows)}`);
+    console.log('\nplain: no authentication, personal fields in the clear (the baseline, same run); both: the service as it ships.');
+    console.log(`results: ${writeResults('security', { machine: info, options: opts, results: summary })}`);
+  } finally {
+    for (const server of servers) {
+      server.child.kill('SIGTERM');
+      removeDir(server.dataDir);
+    }
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
