@@ -63,8 +63,11 @@ export class DataKeyring {
   async keyOrCreate(subject: string): Promise<Buffer | 'erased'> {
     const existing = (await this.keysFor([subject])).get(subject);
     if (existing !== undefined) return existing;
-    const stored = await this.store.putIfAbsent(subject, this.master.wrap(subject, randomBytes(32)));
-    const key = this.unwrapped(subject, stored) as Buffer | 'erased';
+    const made = randomBytes(32);
+    const wrapped = this.master.wrap(subject, made);
+    const stored = await this.store.putIfAbsent(subject, wrapped);
+    // Ours, unless another call made the subject's key first (or it was erased meanwhile).
+    const key = stored.status === 'active' && stored.wrapped.equals(wrapped) ? made : (this.unwrapped(subject, stored) as Buffer | 'erased');
     this.remember(subject, key);
     return key;
   }

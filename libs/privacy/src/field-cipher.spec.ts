@@ -1,32 +1,40 @@
 import { randomBytes } from 'node:crypto';
-import { SEALED_PREFIX, isSealed, openField, sealField } from './field-cipher';
+import { SEALED_MORE_PREFIX, SEALED_PREFIX, isSealed, openFields, sealFields } from './field-cipher';
 
-describe('field cipher (AES-256-GCM, one text field)', () => {
+describe('field cipher (AES-256-GCM, the personal fields of one object together)', () => {
   const key = randomBytes(32);
+  const names = ['firstName', 'lastName', 'email'];
 
-  it('opens what it sealed, for any text, and never gives the same sealed value twice', () => {
-    for (const text of ['', 'Ada', 'Zoë Ångström-Łukasiewicz', 'x'.repeat(5000), '📞 +44 20 7946 0000']) {
-      const sealed = sealField(key, 'subject-1', text);
-      expect(isSealed(sealed)).toBe(true);
-      expect(sealed.startsWith(SEALED_PREFIX)).toBe(true);
-      expect(sealed).not.toContain(text || '\u0000');
-      expect(openField(key, 'subject-1', sealed)).toBe(text);
+  it('opens what it sealed, for any text, one string per field, and never gives the same sealed values twice', () => {
+    for (const values of [['Ada', 'Lovelace', 'ada@example.com'], ['', 'Zoë Ångström-Łukasiewicz', '📞 +44 20 7946 0000'], ['x'.repeat(5000), 'y', '']]) {
+      const sealed = sealFields(key, 'subject-1', names, values);
+      expect(sealed).toHaveLength(3);
+      expect(sealed[0]!.startsWith(SEALED_PREFIX)).toBe(true);
+      expect(sealed.slice(1).every((s) => s.startsWith(SEALED_MORE_PREFIX))).toBe(true);
+      expect(sealed.every(isSealed)).toBe(true);
+      for (const v of values.filter((v) => v.length >= 8)) expect(sealed.join('')).not.toContain(v); // shorter ones may occur in base64 by chance
+      expect(openFields(key, 'subject-1', names, sealed)).toEqual(values);
     }
-    expect(sealField(key, 's', 'same')).not.toBe(sealField(key, 's', 'same'));
+    expect(sealFields(key, 's', ['email'], ['same'])).not.toEqual(sealFields(key, 's', ['email'], ['same']));
   });
 
-  it('refuses another key, another subject, or a changed byte', () => {
-    const sealed = sealField(key, 'subject-1', 'ada@example.com');
-    expect(() => openField(randomBytes(32), 'subject-1', sealed)).toThrow();
-    expect(() => openField(key, 'subject-2', sealed)).toThrow();
-    const raw = Buffer.from(sealed.slice(SEALED_PREFIX.length), 'base64url');
+  it('refuses another key, another subject, other field names, fields swapped or cut, or a changed byte', () => {
+    const sealed = sealFields(key, 'subject-1', names, ['Ada', 'Lovelace', 'ada@example.com']);
+    expect(() => openFields(randomBytes(32), 'subject-1', names, sealed)).toThrow();
+    expect(() => openFields(key, 'subject-2', names, sealed)).toThrow();
+    expect(() => openFields(key, 'subject-1', ['firstName', 'email', 'lastName'], sealed)).toThrow();
+    expect(() => openFields(key, 'subject-1', names, [sealed[0]!, sealed[2]!, sealed[1]!])).toThrow();
+    expect(() => openFields(key, 'subject-1', names.slice(0, 2), sealed.slice(0, 2))).toThrow();
+    expect(() => openFields(key, 'subject-1', names.slice(1), sealed.slice(1))).toThrow(/not a sealed group/);
+    const raw = Buffer.from(sealed[0]!.slice(SEALED_PREFIX.length), 'base64url');
     raw[raw.length - 1] ^= 1;
-    expect(() => openField(key, 'subject-1', SEALED_PREFIX + raw.toString('base64url'))).toThrow();
-    expect(() => openField(key, 'subject-1', `${SEALED_PREFIX}AAAA`)).toThrow(/too short/);
+    expect(() => openFields(key, 'subject-1', names, [SEALED_PREFIX + raw.toString('base64url'), sealed[1]!, sealed[2]!])).toThrow();
+    expect(() => openFields(key, 'subject-1', ['email'], [`${SEALED_PREFIX}AAAA`])).toThrow(/too short/);
   });
 
   it('tells sealed values from plaintext', () => {
     expect(isSealed('ada@example.com')).toBe(false);
+    expect(isSealed('pl:enc:1x')).toBe(false);
     expect(isSealed(null)).toBe(false);
     expect(isSealed(42)).toBe(false);
   });

@@ -1,6 +1,6 @@
 import { ERASED, PERSONAL_DATA_ERASURE_EVENTS, PERSONAL_DATA_IN_EVENTS, personalDataHolder } from '@pipeline-ledger/domain';
 import { DataKey, DataKeyring } from './data-keyring';
-import { isSealed, openField, sealField } from './field-cipher';
+import { isSealed, openFields, sealFields, startsSealedGroup } from './field-cipher';
 
 /** Anything with a type and data: a new event, a stored one. */
 type EventLike = { type: string; data: Record<string, unknown> };
@@ -43,7 +43,8 @@ export class PersonalDataProtector {
       const key = await this.keyring.keyOrCreate(found.subject);
       if (key === 'erased') throw new PersonalDataErasedError(found.subject);
       const holder = { ...found.holder };
-      for (const field of open) holder[field] = sealField(key, found.subject, holder[field] as string);
+      const values = sealFields(key, found.subject, open, open.map((f) => holder[f] as string));
+      open.forEach((field, i) => (holder[field] = values[i]));
       sealed.push({ ...event, data: withHolder(event.type, event.data, holder) });
     }
     return sealed;
@@ -90,18 +91,33 @@ export class PersonalDataProtector {
 
 function openHolder(subject: string, holder: Record<string, unknown>, fields: readonly string[], key: DataKey): Record<string, unknown> {
   let copy: Record<string, unknown> | null = null;
-  for (const field of fields) {
-    const value = holder[field];
-    if (typeof value !== 'string') continue;
-    let plain: string;
-    if (key === 'erased') plain = ERASED;
-    else if (!isSealed(value)) continue; // written before encryption existed
-    else if (key === undefined) throw new DataKeyMissingError(subject);
-    else plain = openField(key, subject, value);
+  const set = (field: string, value: string) => {
     copy ??= { ...holder };
-    copy[field] = plain;
+    copy[field] = value;
+  };
+  if (key === 'erased') {
+    // Sealed or written in the clear before encryption existed: erased all the same.
+    for (const field of fields) if (typeof holder[field] === 'string') set(field, ERASED);
+    return copy ?? holder;
+  }
+  for (const group of sealedGroups(holder, fields)) {
+    if (key === undefined) throw new DataKeyMissingError(subject);
+    const plain = openFields(key, subject, group, group.map((f) => holder[f] as string));
+    group.forEach((field, i) => set(field, plain[i]!));
   }
   return copy ?? holder;
+}
+
+/** The sealed fields of a holder, in groups as they were sealed together: each starts with a group head (see field-cipher.ts). */
+function sealedGroups(holder: Record<string, unknown>, fields: readonly string[]): string[][] {
+  const groups: string[][] = [];
+  for (const field of fields) {
+    const value = holder[field];
+    if (!isSealed(value)) continue;
+    if (startsSealedGroup(value) || groups.length === 0) groups.push([field]);
+    else groups[groups.length - 1]!.push(field);
+  }
+  return groups;
 }
 
 /** The event's data with the holder of its personal fields replaced (the data itself, or one object inside it). */
