@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { DataKeyStore, StoredDataKey } from './data-key-store.port';
 import { MasterKey } from './master-key';
+import { randomBytesFromPool } from './random-pool';
 
 /** A subject's data key (unwrapped), or the fact that the subject was erased; undefined: none was ever made. */
 export type DataKey = Buffer | 'erased' | undefined;
@@ -59,11 +59,15 @@ export class DataKeyring {
     return found;
   }
 
-  /** The subject's key, made and stored first when it has none; 'erased' when the subject was erased. */
+  /**
+   * The subject's key, made and stored first when it has none; 'erased' when the subject was erased. Not in memory,
+   * it offers the store a new key straight away (most such subjects are new people): the store keeps the first key
+   * a subject got, and answers with it.
+   */
   async keyOrCreate(subject: string): Promise<Buffer | 'erased'> {
-    const existing = (await this.keysFor([subject])).get(subject);
-    if (existing !== undefined) return existing;
-    const made = randomBytes(32);
+    const cached = this.cache.get(subject);
+    if (cached && cached.key !== undefined && (cached.key === 'erased' || Date.now() - cached.at < this.cacheTtlMs)) return cached.key;
+    const made = randomBytesFromPool(32);
     const wrapped = this.master.wrap(subject, made);
     const stored = await this.store.putIfAbsent(subject, wrapped);
     // Ours, unless another call made the subject's key first (or it was erased meanwhile).

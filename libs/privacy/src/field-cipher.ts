@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { randomBytesFromPool } from './random-pool';
 
 /**
  * AES-256-GCM for the personal text fields of one object (an event's data, or the part of it holding them), in one
@@ -26,7 +27,7 @@ export function startsSealedGroup(value: string): boolean {
 
 /** Seals `values` (the fields `names`, in that order) together; answers one sealed string per field. */
 export function sealFields(key: Buffer, subject: string, names: readonly string[], values: readonly string[]): string[] {
-  const nonce = randomBytes(NONCE);
+  const nonce = randomBytesFromPool(NONCE);
   const cipher = createCipheriv('aes-256-gcm', key, nonce);
   cipher.setAAD(aad(subject, names));
   const plain = values.map((v) => Buffer.from(v, 'utf8'));

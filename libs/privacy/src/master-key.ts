@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytesFromPool } from './random-pool';
 
 /**
  * The master key wraps (encrypts) every data key; it is never stored beside them in the key store. It comes from
@@ -35,7 +36,7 @@ export class MasterKey {
   }
 
   wrap(subject: string, dataKey: Buffer): Buffer {
-    const nonce = randomBytes(12);
+    const nonce = randomBytesFromPool(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
     cipher.setAAD(Buffer.from(`data-key:${subject}`, 'utf8'));
     const body = Buffer.concat([cipher.update(dataKey), cipher.final()]);

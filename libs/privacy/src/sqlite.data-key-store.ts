@@ -24,7 +24,7 @@ export class SqliteDataKeyStore implements DataKeyStore {
   private readonly db: Database.Database;
   private readonly select: Database.Statement<[string], { subject: string; wrapped: Buffer }>;
   private readonly selectErased: Database.Statement<[string], { subject: string; erased_at: string }>;
-  private readonly insert: Database.Statement<[string, Buffer, string]>;
+  private readonly insert: Database.Statement<[string, Buffer, string, string]>;
   private readonly remove: Database.Statement<[string]>;
   private readonly tombstone: Database.Statement<[string, string]>;
   /** Keys waiting for the next group commit. */
@@ -46,7 +46,10 @@ export class SqliteDataKeyStore implements DataKeyStore {
     }
     this.select = this.db.prepare('SELECT subject, wrapped FROM data_keys WHERE subject = ?');
     this.selectErased = this.db.prepare('SELECT subject, erased_at FROM erased_subjects WHERE subject = ?');
-    this.insert = this.db.prepare('INSERT INTO data_keys (subject, wrapped, created_at) VALUES (?, ?, ?) ON CONFLICT (subject) DO NOTHING');
+    // Not for an erased subject, and never over a key it has: the first key a subject gets is its key.
+    this.insert = this.db.prepare(
+      'INSERT INTO data_keys (subject, wrapped, created_at) SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM erased_subjects WHERE subject = ?) ON CONFLICT (subject) DO NOTHING',
+    );
     this.remove = this.db.prepare('DELETE FROM data_keys WHERE subject = ?');
     this.tombstone = this.db.prepare('INSERT INTO erased_subjects (subject, erased_at) VALUES (?, ?) ON CONFLICT (subject) DO NOTHING');
   }
@@ -74,8 +77,8 @@ export class SqliteDataKeyStore implements DataKeyStore {
     try {
       const now = new Date().toISOString();
       const stored = this.db.transaction(() =>
-        batch.map(({ subject, wrapped }) => {
-          if (!this.selectErased.get(subject)) this.insert.run(subject, wrapped, now);
+        batch.map(({ subject, wrapped }): StoredDataKey => {
+          if (this.insert.run(subject, wrapped, now, subject).changes === 1) return { status: 'active', wrapped };
           return this.lookup(subject) as StoredDataKey;
         }),
       ).immediate();
