@@ -18,51 +18,64 @@ export function dataKeyStoreContract(
       await cleanup?.();
     });
 
-    const key = (fill: number) => Buffer.alloc(60, fill);
+    const wrapped = (fill: number) => Buffer.alloc(60, fill);
+    const AT = '2026-11-23T10:00:00.000Z';
 
-    it('knows nothing of a subject at first', async () => {
-      expect((await store.get(['s1'])).size).toBe(0);
+    it('knows no key and no erasure at first', async () => {
+      expect((await store.get(['k1'])).size).toBe(0);
+      expect((await store.erasedSubjects(['s1'])).size).toBe(0);
     });
 
-    it('keeps the first key put for a subject and answers later puts with it', async () => {
-      expect(await store.putIfAbsent('s1', key(1))).toEqual({ status: 'active', wrapped: key(1) });
-      expect(await store.putIfAbsent('s1', key(2))).toEqual({ status: 'active', wrapped: key(1) });
-      expect((await store.get(['s1', 's2'])).get('s1')).toEqual({ status: 'active', wrapped: key(1) });
+    it('keeps the keys it is given, many at once, and answers for many ids at once, leaving out those it does not have', async () => {
+      await store.add([
+        { id: 'k1', wrapped: wrapped(1) },
+        { id: 'k2', wrapped: wrapped(2) },
+      ]);
+      await store.add([{ id: 'k3', wrapped: wrapped(3) }]);
+      const found = await store.get(['k1', 'k3', 'nope']);
+      expect([...found.keys()].sort()).toEqual(['k1', 'k3']);
+      expect(found.get('k3')).toEqual(wrapped(3));
     });
 
-    it('answers many subjects at once, leaving out those it has nothing for', async () => {
-      await store.putIfAbsent('a', key(1));
-      await store.putIfAbsent('b', key(2));
-      const found = await store.get(['a', 'b', 'c']);
-      expect([...found.keys()].sort()).toEqual(['a', 'b']);
+    it('never replaces a key it has: the first one stored under an id stays', async () => {
+      await store.add([{ id: 'k1', wrapped: wrapped(1) }]);
+      await store.add([{ id: 'k1', wrapped: wrapped(9) }]);
+      expect((await store.get(['k1'])).get('k1')).toEqual(wrapped(1));
     });
 
-    it('erases for good: the key is gone, the erasure is remembered, and no key can be put again', async () => {
-      await store.putIfAbsent('s1', key(7));
-      await store.putIfAbsent('s2', key(8));
-      await store.erase(['s1'], '2026-11-23T10:00:00.000Z');
-      expect((await store.get(['s1'])).get('s1')).toEqual({ status: 'erased', erasedAt: '2026-11-23T10:00:00.000Z' });
-      expect(await store.putIfAbsent('s1', key(9))).toEqual({ status: 'erased', erasedAt: '2026-11-23T10:00:00.000Z' });
-      expect((await store.get(['s2'])).get('s2')).toEqual({ status: 'active', wrapped: key(8) });
+    it('erases for good: the keys are gone, the subjects are recorded as erased, other keys stay', async () => {
+      await store.add([
+        { id: 'k1', wrapped: wrapped(1) },
+        { id: 'k2', wrapped: wrapped(2) },
+        { id: 'k3', wrapped: wrapped(3) },
+      ]);
+      await store.erase(['s1'], ['k1', 'k2'], AT);
+      expect([...(await store.get(['k1', 'k2', 'k3'])).keys()]).toEqual(['k3']);
+      expect(await store.erasedSubjects(['s1', 's2'])).toEqual(new Map([['s1', AT]]));
     });
 
-    it('erases idempotently, and erases a subject that never had a key (its data, if any, was never sealed)', async () => {
-      await store.putIfAbsent('s1', key(7));
-      await store.erase(['s1', 'never'], '2026-11-23T10:00:00.000Z');
-      await store.erase(['s1'], '2026-11-24T10:00:00.000Z');
-      const found = await store.get(['s1', 'never']);
-      expect(found.get('s1')).toEqual({ status: 'erased', erasedAt: '2026-11-23T10:00:00.000Z' });
-      expect(found.get('never')).toEqual({ status: 'erased', erasedAt: '2026-11-23T10:00:00.000Z' });
+    it('erases idempotently: keys already gone are skipped, and an erasure keeps its first time', async () => {
+      await store.add([{ id: 'k1', wrapped: wrapped(1) }]);
+      await store.erase(['s1'], ['k1'], AT);
+      await store.erase(['s1', 's2'], ['k1', 'never-stored'], '2026-11-24T10:00:00.000Z');
+      expect(await store.erasedSubjects(['s1', 's2'])).toEqual(
+        new Map([
+          ['s1', AT],
+          ['s2', '2026-11-24T10:00:00.000Z'],
+        ]),
+      );
     });
 
     it("leaves no copy of an erased key in the store's files", async () => {
       if (!rawBytes) return; // a server-side store: its files are not ours to read
       const secret = Buffer.from('0123456789abcdef0123456789abcdef0123456789abcdef0123456789ab');
       const other = Buffer.from('ZYXWVUTSRQPONMLKJIHGFEDCBAZYXWVUTSRQPONMLKJIHGFEDCBAZYXWVUTS');
-      await store.putIfAbsent('erased-one', secret);
-      await store.putIfAbsent('kept-one', other);
+      await store.add([
+        { id: 'erased-one', wrapped: secret },
+        { id: 'kept-one', wrapped: other },
+      ]);
       expect(rawBytes().includes(secret)).toBe(true);
-      await store.erase(['erased-one'], '2026-11-23T10:00:00.000Z');
+      await store.erase(['s1'], ['erased-one'], AT);
       expect(rawBytes().includes(secret)).toBe(false);
       expect(rawBytes().includes(other)).toBe(true);
     });

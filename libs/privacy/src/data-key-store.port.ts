@@ -1,25 +1,34 @@
 /**
- * The DataKeyStore port: where each subject's data key is kept, wrapped (encrypted) by the master key, until the
- * subject is erased. Erasing deletes the key for good (crypto-shredding): the personal fields encrypted under it in
- * the append-only event log can never be read again, while the events themselves stay as they were.
+ * The DataKeyStore port: the data keys personal fields are sealed under, wrapped (encrypted) by the master key, until
+ * the person is erased. Erasing deletes the person's keys for good (crypto-shredding): the personal fields sealed under
+ * them in the append-only event log can never be opened again, while the events themselves stay as they were.
+ *
+ * Keys are made ahead of need, many at a time (a pool), and a sealed field names the key it was sealed under; so a
+ * new person costs no write here, and erasing a person deletes the keys their events name.
  * Adapters: sqlite.data-key-store.ts (embedded default). Every adapter must pass data-key-store.contract.ts.
  */
 
-/** What the store holds for a subject: its wrapped data key, or the fact that it was erased (and when). */
-export type StoredDataKey = { status: 'active'; wrapped: Buffer } | { status: 'erased'; erasedAt: string };
+/** A data key as stored: its id (named by every field sealed under it) and the key, wrapped by the master key. */
+export interface StoredDataKey {
+  id: string;
+  wrapped: Buffer;
+}
 
 export interface DataKeyStore {
-  /** What is stored for each of these subjects; a subject with nothing stored is absent from the map. */
-  get(subjects: readonly string[]): Promise<Map<string, StoredDataKey>>;
+  /** Stores new keys; durably before any event sealed under them is (see the adapter). */
+  add(keys: readonly StoredDataKey[]): Promise<void>;
+
+  /** The wrapped keys of these ids; an id with no key (never stored, or erased) is absent from the map. */
+  get(ids: readonly string[]): Promise<Map<string, Buffer>>;
+
+  /** Which of these subjects (people: lead or contact ids) were erased, and when (ISO 8601); the others are absent. */
+  erasedSubjects(subjects: readonly string[]): Promise<Map<string, string>>;
 
   /**
-   * Stores `wrapped` as the subject's key unless something is stored for it already (a key made concurrently, or an
-   * erasure), durably before it resolves, and answers with what is stored now: the caller must use that, not its own.
+   * Deletes these keys for good (nothing of them stays in the store's files) and records the subjects as erased, in
+   * one transaction. Idempotent: keys already gone are skipped, an erasure already recorded keeps its first time.
    */
-  putIfAbsent(subject: string, wrapped: Buffer): Promise<StoredDataKey>;
-
-  /** Deletes these subjects' keys for good (nothing of them stays in the store's files) and records the erasure. Idempotent. */
-  erase(subjects: readonly string[], erasedAt: string): Promise<void>;
+  erase(subjects: readonly string[], keyIds: readonly string[], erasedAt: string): Promise<void>;
 
   close(): Promise<void>;
 }

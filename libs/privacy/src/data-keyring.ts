@@ -1,26 +1,38 @@
-import { DataKeyStore, StoredDataKey } from './data-key-store.port';
+import { DataKeyStore } from './data-key-store.port';
 import { MasterKey } from './master-key';
 import { randomBytesFromPool } from './random-pool';
 
-/** A subject's data key (unwrapped), or the fact that the subject was erased; undefined: none was ever made. */
-export type DataKey = Buffer | 'erased' | undefined;
+/** A data key ready to seal under: its id (written into what it seals) and the key itself. */
+export interface DataKey {
+  id: string;
+  key: Buffer;
+}
 
 export interface DataKeyringOptions {
-  /** Unwrapped keys kept in memory, most recently used first. Default 10,000. */
+  /** Keys made and stored at a time, ahead of need. Default 512. */
+  poolSize?: number;
+  /** Keys kept in memory (by id, and each subject's current key), most recently used first. Default 10,000 each. */
   cacheSize?: number;
   /**
-   * How long a cached key is trusted (ms). Another process (an api replica, the projector) may erase a subject: this
-   * bounds how long this process could still open its data from memory. Default 60 s. Erasures are cached for good.
+   * How long what is cached is trusted (ms). Another process (an api replica, the projector) may erase a person: this
+   * bounds how long this process could still open their data from memory, where it has not seen the erasure event
+   * (seeing one clears the cache at once). Default 60 s.
    */
   cacheTtlMs?: number;
 }
 
 /**
- * The data keys of subjects: made on first need (wrapped by the master key and stored before use), unwrapped and
- * cached on read, forgotten on erasure.
+ * The data keys: made ahead of need, a pool at a time (wrapped by the master key and stored before any is handed
+ * out, so a new person costs no write), one per person for as long as this process remembers them, found by id when
+ * a sealed field is opened, and deleted when the person is erased.
  */
 export class DataKeyring {
-  private readonly cache = new Map<string, { key: DataKey; at: number }>();
+  private pool: DataKey[] = [];
+  private refilling: Promise<void> | null = null;
+  private readonly bySubject = new Map<string, { key: DataKey; at: number }>();
+  private readonly byId = new Map<string, { key: Buffer; at: number }>();
+  private readonly erased = new Map<string, { erasedAt: string | null; at: number }>();
+  private readonly poolSize: number;
   private readonly cacheSize: number;
   private readonly cacheTtlMs: number;
 
@@ -29,73 +41,107 @@ export class DataKeyring {
     private readonly master: MasterKey,
     options: DataKeyringOptions = {},
   ) {
+    this.poolSize = options.poolSize ?? 512;
     this.cacheSize = options.cacheSize ?? 10_000;
     this.cacheTtlMs = options.cacheTtlMs ?? 60_000;
   }
 
-  /** The keys of these subjects as they stand; `fresh` skips the cache (a sealed value whose key the cache said was missing). */
-  async keysFor(subjects: Iterable<string>, options: { fresh?: boolean } = {}): Promise<Map<string, DataKey>> {
-    const found = new Map<string, DataKey>();
+  /** The key to seal a subject's fields under (the one it had last in this process, or a fresh one); 'erased' for an erased subject. */
+  async keyForSealing(subject: string): Promise<DataKey | 'erased'> {
+    if ((await this.erasedAt([subject])).has(subject)) return 'erased';
+    const cached = this.fresh(this.bySubject.get(subject));
+    if (cached) return cached.key;
+    const key = await this.take();
+    this.remember(this.bySubject, subject, { key, at: Date.now() });
+    this.remember(this.byId, key.id, { key: key.key, at: Date.now() });
+    return key;
+  }
+
+  /** The keys of these ids (unwrapped); an id without a key (erased, or a store that lost it) is absent. */
+  async keysById(ids: Iterable<string>): Promise<Map<string, Buffer>> {
+    const found = new Map<string, Buffer>();
     const missing: string[] = [];
-    const now = Date.now();
-    for (const subject of subjects) {
-      if (found.has(subject)) continue;
-      const cached = options.fresh ? undefined : this.cache.get(subject);
-      if (cached && (cached.key === 'erased' || now - cached.at < this.cacheTtlMs)) {
-        found.set(subject, cached.key);
-      } else {
-        found.set(subject, undefined);
-        missing.push(subject);
-      }
+    for (const id of ids) {
+      if (found.has(id)) continue;
+      const cached = this.fresh(this.byId.get(id));
+      if (cached) found.set(id, cached.key);
+      else missing.push(id);
     }
     if (missing.length > 0) {
-      const stored = await this.store.get(missing);
-      for (const subject of missing) {
-        const key = this.unwrapped(subject, stored.get(subject));
-        found.set(subject, key);
-        this.remember(subject, key);
+      for (const [id, wrapped] of await this.store.get(missing)) {
+        const key = this.master.unwrap(id, wrapped);
+        found.set(id, key);
+        this.remember(this.byId, id, { key, at: Date.now() });
       }
     }
     return found;
   }
 
-  /**
-   * The subject's key, made and stored first when it has none; 'erased' when the subject was erased. Not in memory,
-   * it offers the store a new key straight away (most such subjects are new people): the store keeps the first key
-   * a subject got, and answers with it.
-   */
-  async keyOrCreate(subject: string): Promise<Buffer | 'erased'> {
-    const cached = this.cache.get(subject);
-    if (cached && cached.key !== undefined && (cached.key === 'erased' || Date.now() - cached.at < this.cacheTtlMs)) return cached.key;
-    const made = randomBytesFromPool(32);
-    const wrapped = this.master.wrap(subject, made);
-    const stored = await this.store.putIfAbsent(subject, wrapped);
-    // Ours, unless another call made the subject's key first (or it was erased meanwhile).
-    const key = stored.status === 'active' && stored.wrapped.equals(wrapped) ? made : (this.unwrapped(subject, stored) as Buffer | 'erased');
-    this.remember(subject, key);
-    return key;
+  /** Which of these subjects were erased, and when. */
+  async erasedAt(subjects: Iterable<string>): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const unknown: string[] = [];
+    for (const subject of subjects) {
+      const cached = this.erased.get(subject);
+      if (cached && (cached.erasedAt !== null || Date.now() - cached.at < this.cacheTtlMs)) {
+        if (cached.erasedAt !== null) found.set(subject, cached.erasedAt);
+      } else unknown.push(subject);
+    }
+    if (unknown.length > 0) {
+      const stored = await this.store.erasedSubjects(unknown);
+      for (const subject of unknown) {
+        const erasedAt = stored.get(subject) ?? null;
+        if (erasedAt !== null) found.set(subject, erasedAt);
+        this.remember(this.erased, subject, { erasedAt, at: Date.now() });
+      }
+    }
+    return found;
   }
 
-  /** Erases the subjects' keys in the store and in this process's memory. */
-  async erase(subjects: readonly string[], erasedAt: string): Promise<void> {
-    await this.store.erase(subjects, erasedAt);
-    this.forget(subjects);
+  /** Erases the subjects: deletes these keys (those their events name) in the store and in this process's memory. */
+  async erase(subjects: readonly string[], keyIds: readonly string[], erasedAt: string): Promise<void> {
+    await this.store.erase(subjects, keyIds, erasedAt);
+    for (const id of keyIds) this.byId.delete(id);
+    for (const subject of subjects) {
+      this.bySubject.delete(subject);
+      this.remember(this.erased, subject, { erasedAt, at: Date.now() });
+    }
   }
 
-  /** Drops what this process remembers of these subjects (an erasure seen in the event log, made by another process). */
-  forget(subjects: Iterable<string>): void {
-    for (const subject of subjects) this.cache.delete(subject);
+  /** Forgets every key and every erasure status remembered (an erasure seen in the log, perhaps made by another process). */
+  forgetAll(): void {
+    this.bySubject.clear();
+    this.byId.clear();
+    for (const [subject, status] of this.erased) if (status.erasedAt === null) this.erased.delete(subject);
   }
 
-  private unwrapped(subject: string, stored: StoredDataKey | undefined): DataKey {
-    if (!stored) return undefined;
-    if (stored.status === 'erased') return 'erased';
-    return this.master.unwrap(subject, stored.wrapped);
+  /** A key from the pool: refilled (stored first) when it runs low, and waited for only when it is empty. */
+  private async take(): Promise<DataKey> {
+    while (this.pool.length === 0) await this.refill();
+    if (this.pool.length < this.poolSize / 4) void this.refill().catch(() => undefined); // the next take that finds it empty fails, and says why
+    return this.pool.pop()!;
   }
 
-  private remember(subject: string, key: DataKey): void {
-    this.cache.delete(subject);
-    this.cache.set(subject, { key, at: Date.now() });
-    if (this.cache.size > this.cacheSize) this.cache.delete(this.cache.keys().next().value as string);
+  private refill(): Promise<void> {
+    this.refilling ??= (async () => {
+      try {
+        const made = Array.from({ length: this.poolSize }, () => ({ id: randomBytesFromPool(16).toString('base64url'), key: randomBytesFromPool(32) }));
+        await this.store.add(made.map((k) => ({ id: k.id, wrapped: this.master.wrap(k.id, k.key) })));
+        this.pool.push(...made);
+      } finally {
+        this.refilling = null;
+      }
+    })();
+    return this.refilling;
+  }
+
+  private fresh<T extends { at: number }>(entry: T | undefined): T | undefined {
+    return entry && Date.now() - entry.at < this.cacheTtlMs ? entry : undefined;
+  }
+
+  private remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
+    cache.delete(key);
+    cache.set(key, value);
+    if (cache.size > this.cacheSize) cache.delete(cache.keys().next().value as K);
   }
 }

@@ -4,8 +4,8 @@ import { randomBytesFromPool } from './random-pool';
 
 /**
  * The master key wraps (encrypts) every data key; it is never stored beside them in the key store. It comes from
- * configuration: 32 bytes, base64. Wrapping is AES-256-GCM with the subject as additional data, so a wrapped key
- * moved to another subject's row does not unwrap.
+ * configuration: 32 bytes, base64. Wrapping is AES-256-GCM with the key's id as additional data, so a wrapped key
+ * moved to another row does not unwrap.
  */
 export class MasterKey {
   private constructor(private readonly key: Buffer) {}
@@ -35,17 +35,17 @@ export class MasterKey {
     return new MasterKey(randomBytes(32));
   }
 
-  wrap(subject: string, dataKey: Buffer): Buffer {
+  wrap(keyId: string, dataKey: Buffer): Buffer {
     const nonce = randomBytesFromPool(12);
     const cipher = createCipheriv('aes-256-gcm', this.key, nonce);
-    cipher.setAAD(Buffer.from(`data-key:${subject}`, 'utf8'));
+    cipher.setAAD(Buffer.from(`data-key:${keyId}`, 'utf8'));
     const body = Buffer.concat([cipher.update(dataKey), cipher.final()]);
     return Buffer.concat([nonce, cipher.getAuthTag(), body]);
   }
 
-  unwrap(subject: string, wrapped: Buffer): Buffer {
+  unwrap(keyId: string, wrapped: Buffer): Buffer {
     const decipher = createDecipheriv('aes-256-gcm', this.key, wrapped.subarray(0, 12));
-    decipher.setAAD(Buffer.from(`data-key:${subject}`, 'utf8'));
+    decipher.setAAD(Buffer.from(`data-key:${keyId}`, 'utf8'));
     decipher.setAuthTag(wrapped.subarray(12, 28));
     return Buffer.concat([decipher.update(wrapped.subarray(28)), decipher.final()]);
   }

@@ -1,6 +1,6 @@
 import { ERASED, PERSONAL_DATA_ERASURE_EVENTS, PERSONAL_DATA_IN_EVENTS, personalDataHolder } from '@pipeline-ledger/domain';
-import { DataKey, DataKeyring } from './data-keyring';
-import { isSealed, openFields, sealFields, startsSealedGroup } from './field-cipher';
+import { DataKeyring } from './data-keyring';
+import { isSealed, keyIdOf, openFields, sealFields, startsSealedGroup } from './field-cipher';
 
 /** Anything with a type and data: a new event, a stored one. */
 type EventLike = { type: string; data: Record<string, unknown> };
@@ -14,23 +14,26 @@ export class PersonalDataErasedError extends Error {
 
 export class DataKeyMissingError extends Error {
   override readonly name = 'DataKeyMissingError';
-  constructor(readonly subject: string) {
-    super(`personal data of ${subject} is encrypted under a data key the key store does not have (was the key store lost or replaced?)`);
+  constructor(
+    readonly subject: string,
+    readonly keyId: string,
+  ) {
+    super(`personal data of ${subject} is sealed under data key ${keyId}, which the key store does not have, and ${subject} was not erased (was the key store lost or replaced?)`);
   }
 }
 
 /**
- * Encrypts the personal fields of events before they are stored (seal) and opens them when they are read (unseal),
- * field by field, under the data key of the event's subject (libs/domain personal-data.ts says which fields and
- * whose). A field of an erased subject reads as ERASED; null stays null.
+ * Seals the personal fields of events before they are stored, and opens them (or shows them as erased) when they are
+ * read, under the data keys of the events' subjects (libs/domain personal-data.ts says which fields, and whose).
+ * A field of an erased subject reads as ERASED; null stays null.
  *
  * Events written before encryption existed (plaintext) read as they are, and as ERASED once their subject is erased:
- * the log keeps their plaintext, which only a rewrite could remove (see the README's security section).
+ * the log keeps their plaintext, which only a rewrite could remove (see the README).
  */
 export class PersonalDataProtector {
   constructor(private readonly keyring: DataKeyring) {}
 
-  /** Copies of the events with every personal text field sealed (fields already sealed are kept as they are). */
+  /** Copies of the events with their personal text fields sealed (fields already sealed are kept as they are). */
   async seal<E extends EventLike>(events: readonly E[]): Promise<E[]> {
     const sealed: E[] = [];
     for (const event of events) {
@@ -40,68 +43,77 @@ export class PersonalDataProtector {
         sealed.push(event);
         continue;
       }
-      const key = await this.keyring.keyOrCreate(found.subject);
+      const key = await this.keyring.keyForSealing(found.subject);
       if (key === 'erased') throw new PersonalDataErasedError(found.subject);
       const holder = { ...found.holder };
-      const values = sealFields(key, found.subject, open, open.map((f) => holder[f] as string));
+      const values = sealFields(key.id, key.key, found.subject, open, open.map((f) => holder[f] as string));
       open.forEach((field, i) => (holder[field] = values[i]));
       sealed.push({ ...event, data: withHolder(event.type, event.data, holder) });
     }
     return sealed;
   }
 
-  /** Erases the subjects' data keys for good (see DataKeyStore.erase). */
-  erase(subjects: readonly string[], erasedAt: string): Promise<void> {
-    return this.keyring.erase(subjects, erasedAt);
-  }
-
   /** Copies of the events with their personal fields opened (or ERASED); events without personal data are returned as they are. */
   async unseal<E extends EventLike>(events: readonly E[]): Promise<E[]> {
-    const subjects = new Set<string>();
-    const erasedNow: string[] = [];
-    for (const event of events) {
-      const found = personalDataHolder(event.type, event.data);
-      if (found) subjects.add(found.subject);
-      const erasureSubject = erasureSubjectOf(event);
-      if (erasureSubject) erasedNow.push(erasureSubject);
+    if (events.some((e) => PERSONAL_DATA_ERASURE_EVENTS[e.type])) {
+      // An erasure in the log, maybe made by another process: nothing this one remembers may open its data again.
+      this.keyring.forgetAll();
     }
-    // An erasure in the log may have been made by another process: what this one cached of the subject goes.
-    if (erasedNow.length > 0) this.keyring.forget(erasedNow);
-    if (subjects.size === 0) return events as E[];
+    const holders = events.map((e) => personalDataHolder(e.type, e.data));
+    if (holders.every((h) => h === undefined)) return events as E[];
 
-    const keys = await this.keyring.keysFor(subjects);
-    const opened: E[] = [];
-    for (const event of events) {
-      const found = personalDataHolder(event.type, event.data);
-      if (!found) {
-        opened.push(event);
-        continue;
-      }
-      let key = keys.get(found.subject);
-      if (key === undefined && found.fields.some((f) => isSealed(found.holder[f]))) {
-        key = (await this.keyring.keysFor([found.subject], { fresh: true })).get(found.subject); // made since it was cached
-        keys.set(found.subject, key);
-      }
-      const holder = openHolder(found.subject, found.holder, found.fields, key);
-      opened.push(holder === found.holder ? event : { ...event, data: withHolder(event.type, event.data, holder) });
+    const keyIds = new Set<string>();
+    for (const h of holders) if (h) for (const group of sealedGroups(h.holder, h.fields)) keyIds.add(keyIdOf(h.holder[group[0]!] as string));
+    const keys = await this.keyring.keysById(keyIds);
+    // Whether erased matters where a key is gone, and for fields written in the clear before encryption existed.
+    const ask = new Set<string>();
+    for (const h of holders) {
+      if (!h) continue;
+      const plain = h.fields.some((f) => typeof h.holder[f] === 'string' && !isSealed(h.holder[f]));
+      const keyGone = sealedGroups(h.holder, h.fields).some((g) => !keys.has(keyIdOf(h.holder[g[0]!] as string)));
+      if (plain || keyGone) ask.add(h.subject);
     }
-    return opened;
+    const erased = ask.size > 0 ? await this.keyring.erasedAt(ask) : new Map<string, string>();
+
+    return events.map((event, i) => {
+      const h = holders[i];
+      if (!h) return event;
+      const holder = openHolder(h.subject, h.holder, h.fields, keys, erased.has(h.subject));
+      return holder === h.holder ? event : { ...event, data: withHolder(event.type, event.data, holder) };
+    });
+  }
+
+  /** Erases the subjects for good: deletes the keys their events were sealed under (`keyIdsOf` finds them). */
+  erase(subjects: readonly string[], keyIds: readonly string[], erasedAt: string): Promise<void> {
+    return this.keyring.erase(subjects, keyIds, erasedAt);
   }
 }
 
-function openHolder(subject: string, holder: Record<string, unknown>, fields: readonly string[], key: DataKey): Record<string, unknown> {
+/** The ids of the data keys these events (as stored: sealed) were sealed under. */
+export function keyIdsOf(events: readonly EventLike[]): string[] {
+  const ids = new Set<string>();
+  for (const event of events) {
+    const h = personalDataHolder(event.type, event.data);
+    if (h) for (const group of sealedGroups(h.holder, h.fields)) ids.add(keyIdOf(h.holder[group[0]!] as string));
+  }
+  return [...ids];
+}
+
+function openHolder(subject: string, holder: Record<string, unknown>, fields: readonly string[], keys: Map<string, Buffer>, erased: boolean): Record<string, unknown> {
   let copy: Record<string, unknown> | null = null;
   const set = (field: string, value: string) => {
     copy ??= { ...holder };
     copy[field] = value;
   };
-  if (key === 'erased') {
+  if (erased) {
     // Sealed or written in the clear before encryption existed: erased all the same.
     for (const field of fields) if (typeof holder[field] === 'string') set(field, ERASED);
     return copy ?? holder;
   }
   for (const group of sealedGroups(holder, fields)) {
-    if (key === undefined) throw new DataKeyMissingError(subject);
+    const keyId = keyIdOf(holder[group[0]!] as string);
+    const key = keys.get(keyId);
+    if (!key) throw new DataKeyMissingError(subject, keyId);
     const plain = openFields(key, subject, group, group.map((f) => holder[f] as string));
     group.forEach((field, i) => set(field, plain[i]!));
   }
@@ -132,10 +144,4 @@ function withHolder(type: string, data: Record<string, unknown>, holder: Record<
   }
   parent[path[path.length - 1]] = holder;
   return copy;
-}
-
-function erasureSubjectOf(event: EventLike): string | undefined {
-  const field = PERSONAL_DATA_ERASURE_EVENTS[event.type];
-  const subject = field ? event.data[field] : undefined;
-  return typeof subject === 'string' ? subject : undefined;
 }

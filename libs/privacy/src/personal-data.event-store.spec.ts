@@ -8,7 +8,7 @@ import { describeEventStoreContract } from '@pipeline-ledger/event-store/event-s
 import { DataKeyring } from './data-keyring';
 import { isSealed } from './field-cipher';
 import { MasterKey } from './master-key';
-import { DataKeyMissingError, PersonalDataErasedError, PersonalDataProtector } from './personal-data-protector';
+import { DataKeyMissingError, PersonalDataErasedError, PersonalDataProtector, keyIdsOf } from './personal-data-protector';
 import { PersonalDataEventStore } from './personal-data.event-store';
 import { SqliteDataKeyStore } from './sqlite.data-key-store';
 
@@ -57,6 +57,11 @@ const leadCreated = (leadId: string, personal: Record<string, string | null>): N
 });
 const ADA = { firstName: 'Ada', lastName: 'Lovelace', email: 'ada@example.com', phone: null };
 
+/** As the erasure service does: the keys the lead's stored events name, and the lead recorded as erased. */
+async function eraseLead(w: World, lead: string): Promise<void> {
+  await w.protector.erase([lead], keyIdsOf(await w.sealed.readStream(`lead-${lead}`)), '2026-11-23T10:00:00.000Z');
+}
+
 describe('PersonalDataEventStore and its protector', () => {
   let w: World;
   beforeEach(() => (w = world()));
@@ -101,7 +106,7 @@ describe('PersonalDataEventStore and its protector', () => {
     const other = randomUUID();
     await w.store.appendToStream(`lead-${lead}`, [leadCreated(lead, ADA)], { expectedRevision: 'no_stream' });
     await w.store.appendToStream(`lead-${other}`, [leadCreated(other, ADA)], { expectedRevision: 'no_stream' });
-    await w.protector.erase([lead], '2026-11-23T10:00:00.000Z');
+    await eraseLead(w, lead);
     const [read] = await w.store.readStream(`lead-${lead}`);
     expect(read.data).toMatchObject({ firstName: ERASED, lastName: ERASED, email: ERASED, phone: null, company: 'Engines' });
     const all = await w.store.readAll();
@@ -121,7 +126,7 @@ describe('PersonalDataEventStore and its protector', () => {
     const replica = world({ dir: w.dir, master: w.master }); // another process on the same files
     try {
       expect((await replica.store.readStream(`lead-${lead}`))[0].data['firstName']).toBe('Ada'); // now cached there
-      await w.protector.erase([lead], '2026-11-23T10:00:00.000Z');
+      await eraseLead(w, lead);
       await w.store.appendToStream(`lead-${lead}`, [{ ...leadCreated(lead, ADA), type: 'LeadPersonalDataErased', data: { leadId: lead, erasedAt: '2026-11-23T10:00:00.000Z' } }], { expectedRevision: 0 });
       const events = await replica.store.readStream(`lead-${lead}`);
       expect(events.map((e) => e.type)).toEqual(['LeadCreated', 'LeadPersonalDataErased']);
@@ -135,7 +140,7 @@ describe('PersonalDataEventStore and its protector', () => {
     const lead = randomUUID();
     await w.sealed.appendToStream(`lead-${lead}`, [leadCreated(lead, ADA)], { expectedRevision: 'no_stream' });
     expect((await w.store.readStream(`lead-${lead}`))[0].data['email']).toBe('ada@example.com');
-    await w.protector.erase([lead], '2026-11-23T10:00:00.000Z');
+    await eraseLead(w, lead);
     expect((await w.store.readStream(`lead-${lead}`))[0].data['email']).toBe(ERASED);
   });
 
@@ -150,6 +155,21 @@ describe('PersonalDataEventStore and its protector', () => {
     } finally {
       await stranger.cleanup();
     }
+  });
+
+  it('keeps one key per person while it remembers them, takes a new one per new person, and stores none of them per command', async () => {
+    const [a, b] = [randomUUID(), randomUUID()];
+    await w.store.appendToStream(`lead-${a}`, [leadCreated(a, ADA), { ...leadCreated(a, ADA), type: 'LeadDetailsUpdated', data: { leadId: a, changes: { email: 'new@example.com' } } }], { expectedRevision: 'no_stream' });
+    await w.store.appendToStream(`lead-${b}`, [leadCreated(b, ADA)], { expectedRevision: 'no_stream' });
+    const idsOfA = keyIdsOf(await w.sealed.readStream(`lead-${a}`));
+    const idsOfB = keyIdsOf(await w.sealed.readStream(`lead-${b}`));
+    expect(idsOfA).toHaveLength(1);
+    expect(idsOfB).toHaveLength(1);
+    expect(idsOfA[0]).not.toBe(idsOfB[0]);
+    // Erasing one person deletes their key only.
+    await eraseLead(w, a);
+    expect((await w.store.readStream(`lead-${a}`)).map((e) => e.data['email'] ?? (e.data['changes'] as Record<string, unknown>)['email'])).toEqual([ERASED, ERASED]);
+    expect((await w.store.readStream(`lead-${b}`))[0].data['email']).toBe('ada@example.com');
   });
 
   it('leaves events without personal data untouched (the same objects)', async () => {

@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { DomainError } from '@pipeline-ledger/domain';
-import { PersonalDataProtector } from '@pipeline-ledger/privacy';
+import { DomainError, streamIdFor } from '@pipeline-ledger/domain';
+import { EventStore } from '@pipeline-ledger/event-store';
+import { PersonalDataProtector, keyIdsOf } from '@pipeline-ledger/privacy';
+import { SEALED_EVENT_STORE } from '../infrastructure/storage.module';
 import { CommandContext } from '../write/command-context';
 import { EventSourcedRepository } from '../write/event-sourced.repository';
 import { ExecuteRecordCommand } from '../write/execute-record.command';
@@ -28,7 +30,8 @@ const MAX_RECORDS = 100;
  * was converted into, the leads merged into a contact, and so on), then, in this order:
  * 1. appends an erasure event to each (idempotent): the read models mask the person from it, and the log says who
  *    erased, when, and under which correlation id;
- * 2. deletes their data keys: from then on no read, replay or rebuild can open the personal fields again.
+ * 2. deletes the data keys their events were sealed under (named in the stored events, which only these records'
+ *    own streams hold): from then on no read, replay or rebuild can open the personal fields again.
  * A failure between the two leaves the keys in place and answers with an error; asking again completes it.
  */
 @Injectable()
@@ -40,6 +43,7 @@ export class PersonErasureService {
     private readonly repository: EventSourcedRepository,
     private readonly commandBus: CommandBus,
     private readonly personalData: PersonalDataProtector,
+    @Inject(SEALED_EVENT_STORE) private readonly sealed: EventStore,
   ) {}
 
   async erase(id: string, ctx: CommandContext): Promise<PersonErasure> {
@@ -52,8 +56,13 @@ export class PersonErasureService {
           : new ExecuteRecordCommand(this.records.contact, record.id, { type: 'EraseContactPersonalData', contactId: record.id, at: erasedAt }, ctx);
       await this.commandBus.execute(command);
     }
+    // After the erasure events: the deciders take no new personal data for these records from then on, so the keys
+    // named now are all there will ever be.
+    const keyIds: string[] = [];
+    for (const record of found) keyIds.push(...keyIdsOf(await this.sealed.readStream(streamIdFor(record.kind, record.id))));
     await this.personalData.erase(
       found.map((r) => r.id),
+      keyIds,
       erasedAt,
     );
     // Ids only: what was erased is gone, and must not reappear in the log.
