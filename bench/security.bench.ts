@@ -3,6 +3,7 @@
  * without them, in the same run.
  *
  *   npm run bench:security -- [--rounds 3] [--duration 5] [--warmup 2] [--connections 32] [--leads 3000]
+ *   npm run bench:security -- --in-process [--rounds 10] [--commands 2000]
  *
  * Four servers (bench/support/security-variant-app.ts), each a child process on its own temporary DATA_DIR, all up at
  * once but loaded one at a time, round after round, so that each sees the same moments of this VM's drifting disk:
@@ -16,6 +17,10 @@
  *               and an event without personal data appended
  * Figures per variant are means over the rounds; the cost is the median over the rounds of (variant / plain) in that
  * round. Aim (the security issue): "both" less than 20% slower than "plain", i.e. at least 80% of its commands/s.
+ *
+ * --in-process: the command path alone, without HTTP (and so without authentication): two application contexts in
+ * this process, encryption off and on, the same commands through their CommandBus, 64 in flight, in turns; the CPU
+ * this process spends per command (process.cpuUsage), and commands/s. Less noise: no sockets, no autocannon.
  * Beside it, each server's CPU time per command (from /proc), and plain's over the variant's: the same question asked
  * of the CPU alone, which autocannon's share of the two cores and the VM's neighbours disturb less.
  */
@@ -38,7 +43,9 @@ import {
   verdict,
   writeResults,
 } from './bench-support';
+import { performance } from 'node:perf_hooks';
 import { BENCH_JWT_SECRET, benchAuthorization } from './support/bench-auth';
+import { commandPathApp, runCommands } from './support/command-path-variants';
 
 const AIM = 0.8;
 const HOST = '127.0.0.1';
@@ -57,7 +64,9 @@ const USAGE = `Usage: npm run bench:security -- [options]
   --duration S      measured seconds per load (default 5)
   --warmup S        unmeasured seconds per server and workload before the first round (default 2)
   --connections N   concurrent connections (default 32)
-  --leads N         leads made on each server beforehand for the "work" workload (default 3000)`;
+  --leads N         leads made on each server beforehand for the "work" workload (default 3000)
+  --in-process      the command path without HTTP: encryption off and on, through the CommandBus (no authentication)
+  --commands N      with --in-process: commands per workload, variant and round (default 2000)`;
 
 function options() {
   const { values } = parseArgsOrExit(
@@ -68,6 +77,8 @@ function options() {
         warmup: { type: 'string' },
         connections: { type: 'string' },
         leads: { type: 'string' },
+        'in-process': { type: 'boolean', default: false },
+        commands: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -80,6 +91,8 @@ function options() {
     warmup: positiveInt('warmup', values.warmup, 2, 0),
     connections: positiveInt('connections', values.connections, 32),
     leads: positiveInt('leads', values.leads, 3000),
+    inProcess: values['in-process'] ?? false,
+    commands: positiveInt('commands', values.commands, 2000),
   };
 }
 
@@ -181,8 +194,64 @@ interface Measured {
   errors: number;
 }
 
+/** --in-process: encryption off and on, through the CommandBus, in turns; CPU per command and commands/s. */
+async function inProcess(opts: ReturnType<typeof options>): Promise<void> {
+  const info = machineInfo();
+  console.log(`Security bench, in process: node ${info.node}, ${info.cpus} CPUs; ${opts.rounds} rounds x ${opts.commands} commands per workload and variant, 64 in flight\n`);
+  const variants = [
+    { name: 'plain', dir: freshTempDir('pl-bench-cmd-plain-'), encryption: false },
+    { name: 'encryption', dir: freshTempDir('pl-bench-cmd-enc-'), encryption: true },
+  ];
+  const apps = await Promise.all(variants.map((v) => commandPathApp(v.dir, v.encryption)));
+  const leads = variants.map(() => [] as string[]);
+  try {
+    for (let i = 0; i < apps.length; i++) await runCommands(apps[i]!, 'create', 1000, 64, leads[i]!); // warm-up, and leads to work on
+    const results: Record<string, { cpuUs: number[]; rate: number[] }> = {};
+    for (let round = 1; round <= opts.rounds; round++) {
+      for (const workload of WORKLOADS) {
+        for (let i = 0; i < apps.length; i++) {
+          const cpu = process.cpuUsage();
+          const t0 = performance.now();
+          await runCommands(apps[i]!, workload, opts.commands, 64, leads[i]!);
+          const seconds = (performance.now() - t0) / 1000;
+          const used = process.cpuUsage(cpu);
+          const key = `${workload}/${variants[i]!.name}`;
+          results[key] ??= { cpuUs: [], rate: [] };
+          results[key].cpuUs.push((used.user + used.system) / opts.commands);
+          results[key].rate.push(opts.commands / seconds);
+        }
+      }
+      process.stdout.write(`round ${round}/${opts.rounds} done\n`);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+    const rows: string[][] = [];
+    for (const workload of WORKLOADS) {
+      const plain = results[`${workload}/plain`]!;
+      for (const v of variants) {
+        const r = results[`${workload}/${v.name}`]!;
+        const rateRatios = r.rate.map((x, i) => x / plain.rate[i]!);
+        const cpuRatios = r.cpuUs.map((x, i) => plain.cpuUs[i]! / x);
+        rows.push([
+          workload,
+          v.name,
+          formatRate(median(r.rate)),
+          v.name === 'plain' ? '100%' : `${formatRatio(median(rateRatios))} (${formatRatio(Math.min(...rateRatios))}-${formatRatio(Math.max(...rateRatios))})`,
+          `${Math.round(median(r.cpuUs))} µs`,
+          v.name === 'plain' ? '100%' : `${formatRatio(median(cpuRatios))} (${formatRatio(Math.min(...cpuRatios))}-${formatRatio(Math.max(...cpuRatios))})`,
+        ]);
+      }
+    }
+    console.log(`\n${renderTable(['workload', 'variant', 'commands/s (median)', 'vs plain (range)', 'CPU/command (median)', 'plain CPU / this (range)'], rows)}`);
+    console.log(`results: ${writeResults('security-in-process', { machine: info, options: opts, results })}`);
+  } finally {
+    for (const app of apps) await app.close();
+    for (const v of variants) removeDir(v.dir);
+  }
+}
+
 async function main(): Promise<void> {
   const opts = options();
+  if (opts.inProcess) return inProcess(opts);
   const info = machineInfo();
   console.log(`Security bench: node ${info.node}, ${info.cpus} CPUs (${info.cpuModel}); ${opts.rounds} rounds x ${VARIANTS.length} variants x ${WORKLOADS.length} workloads, ${opts.duration} s each, ${opts.connections} connections\n`);
   const servers: Server[] = [];
