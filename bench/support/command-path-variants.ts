@@ -6,10 +6,9 @@ import { INestApplicationContext } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
-import { EVENT_STORE, SqliteEventStore } from '@pipeline-ledger/event-store';
-import { PersonalDataProtector } from '@pipeline-ledger/privacy';
 import { AppModule } from '../../apps/api/src/app.module';
 import { loadConfig } from '../../apps/api/src/config/app-config';
+import { withoutEncryption } from './without-encryption';
 import { ExecuteRecordCommand } from '../../apps/api/src/write/execute-record.command';
 import { DEFAULT_RECORDS } from '../../apps/api/src/write/record-types';
 
@@ -17,12 +16,7 @@ export async function commandPathApp(dataDir: string, encryption: boolean): Prom
   const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error', PROJECTOR: 'off', WEBHOOKS: 'off' });
   let builder = Test.createTestingModule({ imports: [AppModule.forRoot(config)] });
   if (!encryption) {
-    const passThrough = { seal: async <E>(events: readonly E[]) => [...events], unseal: async <E>(events: readonly E[]) => [...events], erase: async () => undefined };
-    builder = builder
-      .overrideProvider(PersonalDataProtector)
-      .useValue(passThrough)
-      .overrideProvider(EVENT_STORE)
-      .useFactory({ factory: () => new SqliteEventStore({ filename: config.eventStoreFile }) });
+    builder = withoutEncryption(builder, config.eventStoreFile);
   }
   const moduleRef = await builder.compile();
   return moduleRef.init();

@@ -14,13 +14,12 @@
 import 'reflect-metadata';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
-import { EVENT_STORE, SqliteEventStore } from '@pipeline-ledger/event-store';
-import { PersonalDataProtector } from '@pipeline-ledger/privacy';
 import { AppModule } from '../../apps/api/src/app.module';
 import { Authenticator } from '../../apps/api/src/auth/authenticator.service';
 import { principalFor } from '../../apps/api/src/auth/principal';
 import { configureApp } from '../../apps/api/src/bootstrap';
 import { loadConfig } from '../../apps/api/src/config/app-config';
+import { withoutEncryption } from './without-encryption';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -30,12 +29,7 @@ async function main(): Promise<void> {
     builder = builder.overrideProvider(Authenticator).useValue({ authenticate: async () => admin });
   }
   if (process.env['BENCH_ENCRYPTION'] === 'off') {
-    const passThrough = { seal: async <E>(events: readonly E[]) => [...events], unseal: async <E>(events: readonly E[]) => [...events], erase: async () => undefined };
-    builder = builder
-      .overrideProvider(PersonalDataProtector)
-      .useValue(passThrough)
-      .overrideProvider(EVENT_STORE)
-      .useFactory({ factory: () => new SqliteEventStore({ filename: config.eventStoreFile }) });
+    builder = withoutEncryption(builder, config.eventStoreFile);
   }
   const moduleRef = await builder.compile();
   const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['fatal', 'error', 'warn'] }), {
