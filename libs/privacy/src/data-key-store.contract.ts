@@ -24,6 +24,7 @@ export function dataKeyStoreContract(
     it('knows no key and no erasure at first', async () => {
       expect((await store.get(['k1'])).size).toBe(0);
       expect((await store.erasedSubjects(['s1'])).size).toBe(0);
+      expect((await store.allErasedSubjects()).size).toBe(0);
     });
 
     it('keeps the keys it is given, many at once, and answers for many ids at once, leaving out those it does not have', async () => {
@@ -52,6 +53,7 @@ export function dataKeyStoreContract(
       await store.erase(['s1'], ['k1', 'k2'], AT);
       expect([...(await store.get(['k1', 'k2', 'k3'])).keys()]).toEqual(['k3']);
       expect(await store.erasedSubjects(['s1', 's2'])).toEqual(new Map([['s1', AT]]));
+      expect(await store.allErasedSubjects()).toEqual(new Map([['s1', AT]]));
     });
 
     it('erases idempotently: keys already gone are skipped, and an erasure keeps its first time', async () => {

@@ -24,6 +24,9 @@ export interface DataKeyStore {
   /** Which of these subjects (people: lead or contact ids) were erased, and when (ISO 8601); the others are absent. */
   erasedSubjects(subjects: readonly string[]): Promise<Map<string, string>>;
 
+  /** Every subject ever erased, and when (erasures are rare: a service keeps them all in memory). */
+  allErasedSubjects(): Promise<Map<string, string>>;
+
   /**
    * Deletes these keys for good (nothing of them stays in the store's files) and records the subjects as erased, in
    * one transaction. Idempotent: keys already gone are skipped, an erasure already recorded keeps its first time.

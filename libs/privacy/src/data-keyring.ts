@@ -32,6 +32,9 @@ export class DataKeyring {
   private readonly bySubject = new Map<string, { key: DataKey; at: number }>();
   private readonly byId = new Map<string, { key: Buffer; at: number }>();
   private readonly erased = new Map<string, { erasedAt: string | null; at: number }>();
+  /** Every erased subject, for sealing: a new person must not cost a query. Reloaded when older than the cache TTL. */
+  private allErased: { subjects: Map<string, string>; at: number } | null = null;
+  private loadingErased: Promise<Map<string, string>> | null = null;
   private readonly poolSize: number;
   private readonly cacheSize: number;
   private readonly cacheTtlMs: number;
@@ -48,7 +51,7 @@ export class DataKeyring {
 
   /** The key to seal a subject's fields under (the one it had last in this process, or a fresh one); 'erased' for an erased subject. */
   async keyForSealing(subject: string): Promise<DataKey | 'erased'> {
-    if ((await this.erasedAt([subject])).has(subject)) return 'erased';
+    if ((await this.erasedSubjects()).has(subject)) return 'erased';
     const cached = this.fresh(this.bySubject.get(subject));
     if (cached) return cached.key;
     const key = await this.take();
@@ -69,7 +72,7 @@ export class DataKeyring {
     }
     if (missing.length > 0) {
       for (const [id, wrapped] of await this.store.get(missing)) {
-        const key = this.master.unwrap(id, wrapped);
+        const key = this.master.unwrap(wrapped);
         found.set(id, key);
         this.remember(this.byId, id, { key, at: Date.now() });
       }
@@ -98,6 +101,19 @@ export class DataKeyring {
     return found;
   }
 
+  /** Every erased subject (from memory, reloaded from the store when older than the cache TTL). */
+  private async erasedSubjects(): Promise<Map<string, string>> {
+    if (this.allErased && Date.now() - this.allErased.at < this.cacheTtlMs) return this.allErased.subjects;
+    this.loadingErased ??= this.store
+      .allErasedSubjects()
+      .then((subjects) => {
+        this.allErased = { subjects, at: Date.now() };
+        return subjects;
+      })
+      .finally(() => (this.loadingErased = null));
+    return this.loadingErased;
+  }
+
   /** Erases the subjects: deletes these keys (those their events name) in the store and in this process's memory. */
   async erase(subjects: readonly string[], keyIds: readonly string[], erasedAt: string): Promise<void> {
     await this.store.erase(subjects, keyIds, erasedAt);
@@ -105,14 +121,19 @@ export class DataKeyring {
     for (const subject of subjects) {
       this.bySubject.delete(subject);
       this.remember(this.erased, subject, { erasedAt, at: Date.now() });
+      this.allErased?.subjects.set(subject, erasedAt);
     }
   }
 
-  /** Forgets every key and every erasure status remembered (an erasure seen in the log, perhaps made by another process). */
+  /**
+   * An erasure seen in the log (perhaps made by another process): every key remembered is forgotten, and the erased
+   * subjects are read again from the store when next needed.
+   */
   forgetAll(): void {
     this.bySubject.clear();
     this.byId.clear();
     for (const [subject, status] of this.erased) if (status.erasedAt === null) this.erased.delete(subject);
+    this.allErased = null;
   }
 
   /** A key from the pool: refilled (stored first) when it runs low, and waited for only when it is empty. */
@@ -126,7 +147,8 @@ export class DataKeyring {
     this.refilling ??= (async () => {
       try {
         const made = Array.from({ length: this.poolSize }, () => ({ id: randomBytesFromPool(16).toString('base64url'), key: randomBytesFromPool(32) }));
-        await this.store.add(made.map((k) => ({ id: k.id, wrapped: this.master.wrap(k.id, k.key) })));
+        const wrapped = this.master.wrapMany(made.map((k) => k.key));
+        await this.store.add(made.map((k, i) => ({ id: k.id, wrapped: wrapped[i]! })));
         this.pool.push(...made);
       } finally {
         this.refilling = null;

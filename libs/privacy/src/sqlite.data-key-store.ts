@@ -26,6 +26,7 @@ export class SqliteDataKeyStore implements DataKeyStore {
   private readonly selectErased: Database.Statement<[string], { erased_at: string }>;
   private readonly remove: Database.Statement<[string]>;
   private readonly tombstone: Database.Statement<[string, string]>;
+  private readonly selectAllErased: Database.Statement<[], { subject: string; erased_at: string }>;
 
   constructor(options: SqliteDataKeyStoreOptions) {
     this.db = new Database(options.filename);
@@ -45,6 +46,7 @@ export class SqliteDataKeyStore implements DataKeyStore {
     this.select = this.db.prepare('SELECT wrapped FROM data_keys WHERE id = ?');
     this.selectErased = this.db.prepare('SELECT erased_at FROM erased_subjects WHERE subject = ?');
     this.remove = this.db.prepare('DELETE FROM data_keys WHERE id = ?');
+    this.selectAllErased = this.db.prepare('SELECT subject, erased_at FROM erased_subjects');
     this.tombstone = this.db.prepare('INSERT INTO erased_subjects (subject, erased_at) VALUES (?, ?) ON CONFLICT (subject) DO NOTHING');
   }
 
@@ -73,6 +75,10 @@ export class SqliteDataKeyStore implements DataKeyStore {
       if (row) found.set(subject, row.erased_at);
     }
     return found;
+  }
+
+  async allErasedSubjects(): Promise<Map<string, string>> {
+    return new Map(this.selectAllErased.all().map((row) => [row.subject, row.erased_at]));
   }
 
   async erase(subjects: readonly string[], keyIds: readonly string[], erasedAt: string): Promise<void> {
