@@ -1,4 +1,5 @@
 import { DataKeyStore } from './data-key-store.port';
+import { BoundedCache } from './bounded-cache';
 import { MasterKey } from './master-key';
 import { randomBytesFromPool } from './random-pool';
 
@@ -11,7 +12,7 @@ export interface DataKey {
 export interface DataKeyringOptions {
   /** Keys made and stored at a time, ahead of need. Default 512. */
   poolSize?: number;
-  /** Keys kept in memory (by id, and each subject's current key), most recently used first. Default 10,000 each. */
+  /** Keys kept in memory (by id, and each subject's current key): the last 10,000 to 20,000 used of each, by default. */
   cacheSize?: number;
   /**
    * How long what is cached is trusted (ms). Another process (an api replica, the projector) may erase a person: this
@@ -29,9 +30,9 @@ export interface DataKeyringOptions {
 export class DataKeyring {
   private pool: DataKey[] = [];
   private refilling: Promise<void> | null = null;
-  private readonly bySubject = new Map<string, { key: DataKey; at: number }>();
-  private readonly byId = new Map<string, { key: Buffer; at: number }>();
-  private readonly erased = new Map<string, { erasedAt: string | null; at: number }>();
+  private readonly bySubject: BoundedCache<string, { key: DataKey; at: number }>;
+  private readonly byId: BoundedCache<string, { key: Buffer; at: number }>;
+  private readonly erased: BoundedCache<string, { erasedAt: string | null; at: number }>;
   /** Every erased subject, for sealing: a new person must not cost a query. Reloaded when older than the cache TTL. */
   private allErased: { subjects: Map<string, string>; at: number } | null = null;
   private loadingErased: Promise<Map<string, string>> | null = null;
@@ -47,6 +48,9 @@ export class DataKeyring {
     this.poolSize = options.poolSize ?? 512;
     this.cacheSize = options.cacheSize ?? 10_000;
     this.cacheTtlMs = options.cacheTtlMs ?? 60_000;
+    this.bySubject = new BoundedCache(this.cacheSize);
+    this.byId = new BoundedCache(this.cacheSize);
+    this.erased = new BoundedCache(this.cacheSize);
   }
 
   /** The key to seal a subject's fields under (the one it had last in this process, or a fresh one); 'erased' for an erased subject. */
@@ -55,8 +59,9 @@ export class DataKeyring {
     const cached = this.fresh(this.bySubject.get(subject));
     if (cached) return cached.key;
     const key = await this.take();
-    this.remember(this.bySubject, subject, { key, at: Date.now() });
-    this.remember(this.byId, key.id, { key: key.key, at: Date.now() });
+    const at = Date.now();
+    this.bySubject.set(subject, { key, at });
+    this.byId.set(key.id, { key: key.key, at });
     return key;
   }
 
@@ -74,7 +79,7 @@ export class DataKeyring {
       for (const [id, wrapped] of await this.store.get(missing)) {
         const key = this.master.unwrap(wrapped);
         found.set(id, key);
-        this.remember(this.byId, id, { key, at: Date.now() });
+        this.byId.set(id, { key, at: Date.now() });
       }
     }
     return found;
@@ -95,7 +100,7 @@ export class DataKeyring {
       for (const subject of unknown) {
         const erasedAt = stored.get(subject) ?? null;
         if (erasedAt !== null) found.set(subject, erasedAt);
-        this.remember(this.erased, subject, { erasedAt, at: Date.now() });
+        this.erased.set(subject, { erasedAt, at: Date.now() });
       }
     }
     return found;
@@ -120,7 +125,7 @@ export class DataKeyring {
     for (const id of keyIds) this.byId.delete(id);
     for (const subject of subjects) {
       this.bySubject.delete(subject);
-      this.remember(this.erased, subject, { erasedAt, at: Date.now() });
+      this.erased.set(subject, { erasedAt, at: Date.now() });
       this.allErased?.subjects.set(subject, erasedAt);
     }
   }
@@ -132,7 +137,7 @@ export class DataKeyring {
   forgetAll(): void {
     this.bySubject.clear();
     this.byId.clear();
-    for (const [subject, status] of this.erased) if (status.erasedAt === null) this.erased.delete(subject);
+    for (const [subject, status] of [...this.erased.entries()]) if (status.erasedAt === null) this.erased.delete(subject);
     this.allErased = null;
   }
 
@@ -146,7 +151,7 @@ export class DataKeyring {
   private refill(): Promise<void> {
     this.refilling ??= (async () => {
       try {
-        const made = Array.from({ length: this.poolSize }, () => ({ id: randomBytesFromPool(16).toString('base64url'), key: randomBytesFromPool(32) }));
+        const made = Array.from({ length: this.poolSize }, () => ({ id: newKeyId(), key: randomBytesFromPool(32) }));
         const wrapped = this.master.wrapMany(made.map((k) => k.key));
         await this.store.add(made.map((k, i) => ({ id: k.id, wrapped: wrapped[i]! })));
         this.pool.push(...made);
@@ -161,9 +166,13 @@ export class DataKeyring {
     return entry && Date.now() - entry.at < this.cacheTtlMs ? entry : undefined;
   }
 
-  private remember<K, V>(cache: Map<K, V>, key: K, value: V): void {
-    cache.delete(key);
-    cache.set(key, value);
-    if (cache.size > this.cacheSize) cache.delete(cache.keys().next().value as K);
-  }
+}
+
+/**
+ * A key id: the time in ms (12 hex digits) then 10 random bytes (base64url): 26 characters. Ids made later sort later,
+ * so a pool's keys are appended at the end of the store's index instead of all over it (random ids rewrote pages
+ * across the whole table at every refill).
+ */
+function newKeyId(): string {
+  return Date.now().toString(16).padStart(12, '0') + randomBytesFromPool(10).toString('base64url');
 }
