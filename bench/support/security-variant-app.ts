@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   }
   const moduleRef = await builder.compile();
   const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: ['fatal', 'error', 'warn'] }), {
-    corsOrigins: config.corsOrigins,
+    config,
     openApi: false,
   });
   await app.listen(config.port, config.host);

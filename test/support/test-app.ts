@@ -41,7 +41,7 @@ export async function startTestApp(
     builder = builder.overrideProvider(EVENT_STORE).useFactory({ factory: () => wrap(openEventStores(config).events) });
   }
   const moduleRef = await builder.compile();
-  const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false }), { corsOrigins: config.corsOrigins });
+  const app = configureApp(moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false }), { config });
   await app.init();
 
   // The application's own server answers as an admin when a request has no credential of its own.

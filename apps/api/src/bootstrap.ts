@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import { AppModule } from './app.module';
 import { Authenticator } from './auth/authenticator.service';
 import { requireAuthentication } from './auth/require-authentication.middleware';
-import { APP_CONFIG, AppConfig } from './config/app-config';
+import { AppConfig } from './config/app-config';
 import { OPENAPI_PATHS, setupOpenApi } from './http/openapi';
 import { requireJsonBodies } from './http/require-json.middleware';
 import { configureIntakeHttp } from './intake/intake-http';
@@ -19,7 +19,7 @@ export const BODY_LIMIT = '100kb';
 export async function createApp(config: AppConfig, options: { logger?: false } = {}): Promise<INestApplication> {
   const logger = options.logger === false ? false : LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { logger, bodyParser: false });
-  return configureApp(app, { corsOrigins: config.corsOrigins });
+  return configureApp(app, { config });
 }
 
 /**
@@ -27,17 +27,20 @@ export async function createApp(config: AppConfig, options: { logger?: false } =
  * headers (helmet), CORS only for the configured origins (none: off), JSON bodies up to 100 kB, and the OpenAPI
  * document for authenticated callers. The application must be created with `bodyParser: false`.
  */
-export function configureApp(app: NestExpressApplication, options: { openApi?: boolean; corsOrigins?: readonly string[] } = {}): NestExpressApplication {
-  const config = configOf(app);
+export function configureApp(
+  app: NestExpressApplication,
+  options: { openApi?: boolean; config?: Pick<AppConfig, 'corsOrigins' | 'trustProxy'> } = {},
+): NestExpressApplication {
+  const config = options.config;
   // req.ip: the client's address as the trusted proxies in front report it (TRUST_PROXY), else the connection's.
   if (config) app.set('trust proxy', config.trustProxy);
   app.use(helmet());
   app.use(requireJsonBodies);
   // Before CORS and the JSON parser below: the web-form route has its own CORS (any origin), smaller limits, and HTML form posts.
   configureIntakeHttp(app);
-  if (options.corsOrigins?.length) {
+  if (config?.corsOrigins.length) {
     app.enableCors({
-      origin: [...options.corsOrigins],
+      origin: [...config.corsOrigins],
       allowedHeaders: ['Authorization', 'X-Api-Key', 'Content-Type', 'If-Match', 'Idempotency-Key', 'X-Correlation-Id', 'X-Occurred-At', 'Last-Event-ID'],
       exposedHeaders: ['ETag', 'Location', 'Idempotent-Replayed', 'Retry-After', 'WWW-Authenticate'],
       maxAge: 600,
@@ -52,13 +55,4 @@ export function configureApp(app: NestExpressApplication, options: { openApi?: b
     setupOpenApi(app);
   }
   return app;
-}
-
-/** The application's configuration, when it has one (the benchmarks' trivial app has none). */
-function configOf(app: NestExpressApplication): AppConfig | undefined {
-  try {
-    return app.get<AppConfig>(APP_CONFIG, { strict: false });
-  } catch {
-    return undefined;
-  }
 }
