@@ -2,8 +2,8 @@
  * What authentication and the encryption of personal data cost on the command path: commands/s over HTTP with and
  * without them, in the same run.
  *
- *   npm run bench:security -- [--rounds 3] [--duration 5] [--warmup 2] [--connections 32] [--leads 3000]
- *   npm run bench:security -- --in-process [--rounds 10] [--commands 2000]
+ *   npm run bench:security -- [--rounds 8] [--duration 3] [--warmup 2] [--connections 32] [--leads 3000]
+ *   npm run bench:security -- --in-process [--rounds 8] [--commands 2000]
  *
  * Four servers (bench/support/security-variant-app.ts), each a child process on its own temporary DATA_DIR, all up at
  * once but loaded one at a time, round after round, so that each sees the same moments of this VM's drifting disk:
@@ -60,8 +60,8 @@ const WORKLOADS = ['create', 'work'] as const;
 type Workload = (typeof WORKLOADS)[number];
 
 const USAGE = `Usage: npm run bench:security -- [options]
-  --rounds N        rounds; each loads every variant with every workload once (default 3)
-  --duration S      measured seconds per load (default 5)
+  --rounds N        rounds; each loads every variant with every workload once (default 8)
+  --duration S      measured seconds per load (default 3)
   --warmup S        unmeasured seconds per server and workload before the first round (default 2)
   --connections N   concurrent connections (default 32)
   --leads N         leads made on each server beforehand for the "work" workload (default 3000)
@@ -86,8 +86,8 @@ function options() {
     USAGE,
   );
   return {
-    rounds: positiveInt('rounds', values.rounds, 3),
-    duration: positiveInt('duration', values.duration, 5),
+    rounds: positiveInt('rounds', values.rounds, 8),
+    duration: positiveInt('duration', values.duration, 3),
     warmup: positiveInt('warmup', values.warmup, 2, 0),
     connections: positiveInt('connections', values.connections, 32),
     leads: positiveInt('leads', values.leads, 3000),
@@ -108,7 +108,7 @@ interface Server {
   output: string[];
 }
 
-function headers(server: Server): Record<string, string> {
+function headers(): Record<string, string> {
   // The unauthenticated variants ignore the header; sending it everywhere keeps the requests the same size.
   return { 'content-type': 'application/json', authorization: benchAuthorization() };
 }
@@ -136,7 +136,7 @@ async function startServer(variant: Server['variant']): Promise<Server> {
 
 function call(server: Server, method: string, path: string, body?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: HOST, port: server.port, method, path, headers: body ? headers(server) : { authorization: benchAuthorization() } }, (res) => {
+    const req = request({ host: HOST, port: server.port, method, path, headers: body ? headers() : { authorization: benchAuthorization() } }, (res) => {
       let text = '';
       res.on('data', (c: Buffer) => (text += c.toString()));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
@@ -169,7 +169,7 @@ async function load(server: Server, workload: Workload, seconds: number, connect
     connections,
     pipelining: 1,
     duration: seconds,
-    headers: headers(server),
+    headers: headers(),
     requests: [
       workload === 'create'
         ? { method: 'POST', path: '/leads', setupRequest: (req) => ({ ...req, body: JSON.stringify({ ...LEAD, email: `new${next++}@example.com` }) }) }
