@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MasterKey } from './master-key';
@@ -42,6 +42,7 @@ describe('master key', () => {
       const again = MasterKey.fromFile(file, { create: true, created: (f) => created.push(f) });
       expect(created).toHaveLength(1);
       expect(again.unwrap(first.wrapMany([Buffer.alloc(32, 3)])[0]!)).toEqual(Buffer.alloc(32, 3));
+      expect(readdirSync(dir)).toEqual(['master.key']); // no draft left behind
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

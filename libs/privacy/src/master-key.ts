@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytesFromPool } from './random-pool';
 
 /**
@@ -23,9 +23,19 @@ export class MasterKey {
   static fromFile(file: string, options: { create: boolean; created?: (file: string) => void }): MasterKey {
     if (!existsSync(file)) {
       if (!options.create) throw new Error('does not exist');
-      writeFileSync(file, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
-      chmodSync(file, 0o600);
-      options.created?.(file);
+      // Written whole to a file of our own, then linked into place: another process (the projector beside the api)
+      // never reads a half-written key, and if it made one first, the link fails and we use theirs.
+      const draft = `${file}.${process.pid}.new`;
+      writeFileSync(draft, `${randomBytes(32).toString('base64')}\n`, { mode: 0o600 });
+      chmodSync(draft, 0o600);
+      try {
+        linkSync(draft, file);
+        options.created?.(file);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      } finally {
+        unlinkSync(draft);
+      }
     }
     return MasterKey.fromBase64(readFileSync(file, 'utf8'));
   }
