@@ -33,8 +33,17 @@ export class DataKeyMissingError extends Error {
 export class PersonalDataProtector {
   constructor(private readonly keyring: DataKeyring) {}
 
+  /** True when some of these events has a personal text field that is not sealed yet. */
+  needsSealing(events: readonly EventLike[]): boolean {
+    return events.some((event) => {
+      const found = personalDataHolder(event.type, event.data);
+      return found !== undefined && found.fields.some((f) => typeof found.holder[f] === 'string' && !isSealed(found.holder[f]));
+    });
+  }
+
   /** Copies of the events with their personal text fields sealed (fields already sealed are kept as they are). */
   async seal<E extends EventLike>(events: readonly E[]): Promise<E[]> {
+    if (!this.needsSealing(events)) return [...events];
     const sealed: E[] = [];
     for (const event of events) {
       const found = personalDataHolder(event.type, event.data);
@@ -43,7 +52,7 @@ export class PersonalDataProtector {
         sealed.push(event);
         continue;
       }
-      const key = await this.keyring.keyForSealing(found.subject);
+      const key = this.keyring.keyForSealingNow(found.subject) ?? (await this.keyring.keyForSealing(found.subject));
       if (key === 'erased') throw new PersonalDataErasedError(found.subject);
       const holder = { ...found.holder };
       const values = sealFields(key.id, key.key, found.subject, open, open.map((f) => holder[f] as string));

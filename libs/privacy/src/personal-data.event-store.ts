@@ -29,6 +29,8 @@ export class PersonalDataEventStore implements EventStore {
 
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     if (this.closing) throw new EventStoreClosedError();
+    // Sealed already (the repository seals before it chains), or nothing personal: straight through.
+    if (!this.protector.needsSealing(events)) return this.sealed.appendToStream(streamId, events, options);
     const append = this.protector.seal(events).then((sealed) => this.sealed.appendToStream(streamId, sealed, options));
     this.sealing.add(append);
     try {
