@@ -192,5 +192,8 @@ describe('The event feed over Server-Sent Events (GET /events)', () => {
     expect(badType.body.issues).toEqual([expect.objectContaining({ field: 'types.1', reason: expect.stringContaining('LeadVanished') })]);
     const badId = await request(t.http).get('/events').set('Last-Event-ID', 'abc').expect(400);
     expect(badId.body.issues).toEqual([expect.objectContaining({ field: 'Last-Event-ID' })]);
+    // Beyond 64 bits: refused, like the same value in `from` (it used to end the stream at once instead).
+    const huge = await request(t.http).get('/events').set('Last-Event-ID', '9999999999999999999').expect(400);
+    expect(huge.body.issues).toEqual([expect.objectContaining({ field: 'Last-Event-ID' })]);
   });
 });

@@ -40,10 +40,12 @@ export function parseFeedRequest(query: unknown, lastEventId: string | undefined
   }
   const filter: FeedFilter = parsed.data;
   if (lastEventId !== undefined && lastEventId.trim() !== '') {
-    if (!POSITION.test(lastEventId.trim())) {
+    const id = lastEventId.trim();
+    // The same rule as `from`: a decimal within 64 bits (a larger one used to end the stream instead of being refused).
+    if (!POSITION.test(id) || !feedFromSchema.safeParse(id).success) {
       throw DomainError.invalid([{ field: 'Last-Event-ID', reason: 'must be a global position, as sent in the id of an event' }]);
     }
-    return { after: BigInt(lastEventId.trim()), filter };
+    return { after: BigInt(id), filter };
   }
   if (q.from === 'start') return { after: null, filter };
   if (q.from === 'end') return { after: 'end', filter };
