@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { EVENT_STORE, EventStore, StoredEvent } from '@pipeline-ledger/event-store';
-import { FeedFilter, matchesFeedFilter, toFeedMessage } from '../apps/api/src/feed/feed-message';
+import { FeedFilter, toFeedMessage } from '../apps/api/src/feed/feed-message';
 import { WebhookDispatcher } from '../apps/api/src/webhooks/webhook-dispatcher.service';
 import { verifyWebhookSignature } from '../apps/api/src/webhooks/webhook-signature';
 import { eventually } from './support/eventually';
@@ -31,6 +31,13 @@ async function matching(t: TestApp, subscription: Created): Promise<StoredEvent[
   const all = await t.app.get<EventStore>(EVENT_STORE).readAll({ maxCount: 100_000 });
   const after = subscription.position === null ? -1n : BigInt(subscription.position);
   return all.filter((e) => e.position > after && matchesFeedFilter(subscription.filter, e));
+}
+
+/** The test's own statement of the filter rule (the store applies it in SQL). */
+function matchesFeedFilter(filter: FeedFilter, event: Pick<StoredEvent, 'type' | 'streamId'>): boolean {
+  if (filter.eventTypes && !(filter.eventTypes as readonly string[]).includes(event.type)) return false;
+  if (filter.streamPrefixes && !filter.streamPrefixes.some((p) => event.streamId.startsWith(p))) return false;
+  return true;
 }
 
 const eventIds = (requests: ReceivedRequest[]) => requests.map((r) => r.headers['x-pipeline-event-id']);

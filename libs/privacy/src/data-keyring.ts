@@ -32,12 +32,10 @@ export class DataKeyring {
   private refilling: Promise<void> | null = null;
   private readonly bySubject: BoundedCache<string, { key: DataKey; at: number }>;
   private readonly byId: BoundedCache<string, { key: Buffer; at: number }>;
-  private readonly erased: BoundedCache<string, { erasedAt: string | null; at: number }>;
-  /** Every erased subject, for sealing: a new person must not cost a query. Reloaded when older than the cache TTL. */
+  /** Every erased subject (erasures are rare): a new person's sealing and a read cost no query. Reloaded when older than the cache TTL. */
   private allErased: { subjects: Map<string, string>; at: number } | null = null;
   private loadingErased: Promise<Map<string, string>> | null = null;
   private readonly poolSize: number;
-  private readonly cacheSize: number;
   private readonly cacheTtlMs: number;
 
   constructor(
@@ -46,19 +44,19 @@ export class DataKeyring {
     options: DataKeyringOptions = {},
   ) {
     this.poolSize = options.poolSize ?? 512;
-    this.cacheSize = options.cacheSize ?? 10_000;
     this.cacheTtlMs = options.cacheTtlMs ?? 60_000;
-    this.bySubject = new BoundedCache(this.cacheSize);
-    this.byId = new BoundedCache(this.cacheSize);
-    this.erased = new BoundedCache(this.cacheSize);
+    this.bySubject = new BoundedCache(options.cacheSize ?? 10_000);
+    this.byId = new BoundedCache(options.cacheSize ?? 10_000);
   }
 
   /** The key to seal a subject's fields under (the one it had last in this process, or a fresh one); 'erased' for an erased subject. */
   async keyForSealing(subject: string): Promise<DataKey | 'erased'> {
-    if ((await this.erasedSubjects()).has(subject)) return 'erased';
-    const cached = this.fresh(this.bySubject.get(subject));
-    if (cached) return cached.key;
-    return this.handOut(subject, await this.take());
+    for (;;) {
+      const ready = this.keyForSealingNow(subject);
+      if (ready !== undefined) return ready;
+      await this.erasedSubjects(); // loaded (again) when missing or stale
+      if (this.pool.length === 0) await this.refill();
+    }
   }
 
   private handOut(subject: string, key: DataKey): DataKey {
@@ -101,25 +99,19 @@ export class DataKeyring {
     return found;
   }
 
-  /** Which of these subjects were erased, and when. */
-  async erasedAt(subjects: Iterable<string>): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    const unknown: string[] = [];
-    for (const subject of subjects) {
-      const cached = this.erased.get(subject);
-      if (cached && (cached.erasedAt !== null || Date.now() - cached.at < this.cacheTtlMs)) {
-        if (cached.erasedAt !== null) found.set(subject, cached.erasedAt);
-      } else unknown.push(subject);
+  /**
+   * Which of these subjects were erased, and when: from the erased subjects kept in memory, or, `fresh`, asked of the
+   * store (a sealed field whose key is gone: erased by another process a moment ago, or a key store that lost it).
+   */
+  async erasedAt(subjects: Iterable<string>, options: { fresh?: boolean } = {}): Promise<Map<string, string>> {
+    const asked = [...subjects];
+    if (options.fresh) {
+      const stored = await this.store.erasedSubjects(asked);
+      for (const [subject, at] of stored) this.allErased?.subjects.set(subject, at);
+      return stored;
     }
-    if (unknown.length > 0) {
-      const stored = await this.store.erasedSubjects(unknown);
-      for (const subject of unknown) {
-        const erasedAt = stored.get(subject) ?? null;
-        if (erasedAt !== null) found.set(subject, erasedAt);
-        this.erased.set(subject, { erasedAt, at: Date.now() });
-      }
-    }
-    return found;
+    const all = await this.erasedSubjects();
+    return new Map(asked.filter((s) => all.has(s)).map((s) => [s, all.get(s)!]));
   }
 
   /** Every erased subject (from memory, reloaded from the store when older than the cache TTL). */
@@ -141,7 +133,6 @@ export class DataKeyring {
     for (const id of keyIds) this.byId.delete(id);
     for (const subject of subjects) {
       this.bySubject.delete(subject);
-      this.erased.set(subject, { erasedAt, at: Date.now() });
       this.allErased?.subjects.set(subject, erasedAt);
     }
   }
@@ -153,14 +144,7 @@ export class DataKeyring {
   forgetAll(): void {
     this.bySubject.clear();
     this.byId.clear();
-    for (const [subject, status] of [...this.erased.entries()]) if (status.erasedAt === null) this.erased.delete(subject);
     this.allErased = null;
-  }
-
-  /** A key from the pool: refilled (stored first) when it runs low, and waited for only when it is empty. */
-  private async take(): Promise<DataKey> {
-    while (this.pool.length === 0) await this.refill();
-    return this.takeNow();
   }
 
   /** A pooled key (the pool is not empty), starting a refill in the background when it runs low. */

@@ -1,4 +1,4 @@
-import { ERASED, PERSONAL_DATA_ERASURE_EVENTS, PERSONAL_DATA_IN_EVENTS, personalDataHolder } from '@pipeline-ledger/domain';
+import { ERASED, PERSONAL_DATA_ERASURE_EVENTS, personalDataHolder, withPersonalDataHolder } from '@pipeline-ledger/domain';
 import { DataKeyring } from './data-keyring';
 import { isSealed, keyIdOf, openFields, sealFields, startsSealedGroup } from './field-cipher';
 
@@ -57,7 +57,7 @@ export class PersonalDataProtector {
       const holder = { ...found.holder };
       const values = sealFields(key.id, key.key, found.subject, open, open.map((f) => holder[f] as string));
       open.forEach((field, i) => (holder[field] = values[i]));
-      sealed.push({ ...event, data: withHolder(event.type, event.data, holder) });
+      sealed.push({ ...event, data: withPersonalDataHolder(event.type, event.data, holder) });
     }
     return sealed;
   }
@@ -74,21 +74,25 @@ export class PersonalDataProtector {
     const keyIds = new Set<string>();
     for (const h of holders) if (h) for (const group of sealedGroups(h.holder, h.fields)) keyIds.add(keyIdOf(h.holder[group[0]!] as string));
     const keys = await this.keyring.keysById(keyIds);
-    // Whether erased matters where a key is gone, and for fields written in the clear before encryption existed.
-    const ask = new Set<string>();
+    // Whether erased matters where a key is gone (asked of the store), and for fields written in the clear before
+    // encryption existed (from memory).
+    const plain = new Set<string>();
+    const keyGone = new Set<string>();
     for (const h of holders) {
       if (!h) continue;
-      const plain = h.fields.some((f) => typeof h.holder[f] === 'string' && !isSealed(h.holder[f]));
-      const keyGone = sealedGroups(h.holder, h.fields).some((g) => !keys.has(keyIdOf(h.holder[g[0]!] as string)));
-      if (plain || keyGone) ask.add(h.subject);
+      if (h.fields.some((f) => typeof h.holder[f] === 'string' && !isSealed(h.holder[f]))) plain.add(h.subject);
+      if (sealedGroups(h.holder, h.fields).some((g) => !keys.has(keyIdOf(h.holder[g[0]!] as string)))) keyGone.add(h.subject);
     }
-    const erased = ask.size > 0 ? await this.keyring.erasedAt(ask) : new Map<string, string>();
+    const erased = new Map([
+      ...(plain.size > 0 ? await this.keyring.erasedAt(plain) : []),
+      ...(keyGone.size > 0 ? await this.keyring.erasedAt(keyGone, { fresh: true }) : []),
+    ]);
 
     return events.map((event, i) => {
       const h = holders[i];
       if (!h) return event;
       const holder = openHolder(h.subject, h.holder, h.fields, keys, erased.has(h.subject));
-      return holder === h.holder ? event : { ...event, data: withHolder(event.type, event.data, holder) };
+      return holder === h.holder ? event : { ...event, data: withPersonalDataHolder(event.type, event.data, holder) };
     });
   }
 
@@ -139,18 +143,4 @@ function sealedGroups(holder: Record<string, unknown>, fields: readonly string[]
     else groups[groups.length - 1]!.push(field);
   }
   return groups;
-}
-
-/** The event's data with the holder of its personal fields replaced (the data itself, or one object inside it). */
-function withHolder(type: string, data: Record<string, unknown>, holder: Record<string, unknown>): Record<string, unknown> {
-  const path = PERSONAL_DATA_IN_EVENTS[type]?.path ?? [];
-  if (path.length === 0) return holder;
-  const copy = { ...data };
-  let parent: Record<string, unknown> = copy;
-  for (let i = 0; i < path.length - 1; i++) {
-    parent[path[i]] = { ...(parent[path[i]] as Record<string, unknown>) };
-    parent = parent[path[i]] as Record<string, unknown>;
-  }
-  parent[path[path.length - 1]] = holder;
-  return copy;
 }

@@ -1,4 +1,4 @@
-import { PERSONAL_FIELDS, PersonalField, REDACTED, maskPersonalFields, personalDataHolder } from '@pipeline-ledger/domain';
+import { PERSONAL_FIELDS, PersonalField, REDACTED, maskPersonalFields, personalDataHolder, withPersonalDataHolder } from '@pipeline-ledger/domain';
 import type { Principal } from './principal';
 
 /**
@@ -15,11 +15,9 @@ const PERSONAL: ReadonlySet<string> = new Set<PersonalField>(PERSONAL_FIELDS);
 
 /** An event's data (a stored event's, a feed message's, a history entry's). */
 export function redactEventData<D extends Record<string, unknown>>(viewer: Viewer, type: string, data: D): D {
-  if (viewer.pii || !personalDataHolder(type, data)) return data;
-  const copy = structuredClone(data);
-  const { holder } = personalDataHolder(type, copy)!;
-  Object.assign(holder, maskPersonalFields(holder, REDACTED));
-  return copy;
+  const found = viewer.pii ? undefined : personalDataHolder(type, data);
+  if (!found) return data;
+  return withPersonalDataHolder(type, data, maskPersonalFields(found.holder, REDACTED)) as D;
 }
 
 /** A record as the API presents it (GET /leads/:id, a command's answer, a history entry's state). */

@@ -43,10 +43,3 @@ export function toSubscriptionFilter(filter: FeedFilter): SubscriptionFilter | u
   if (!filter.eventTypes && !filter.streamPrefixes) return undefined;
   return { eventTypes: filter.eventTypes, streamPrefixes: filter.streamPrefixes };
 }
-
-/** Does an event pass a feed filter (for code that already holds the event)? */
-export function matchesFeedFilter(filter: FeedFilter, event: Pick<StoredEvent, 'type' | 'streamId'>): boolean {
-  if (filter.eventTypes && !(filter.eventTypes as readonly string[]).includes(event.type)) return false;
-  if (filter.streamPrefixes && !filter.streamPrefixes.some((p) => event.streamId.startsWith(p))) return false;
-  return true;
-}

@@ -4,8 +4,10 @@ import { presentLead } from '../leads/lead.presenter';
 import { presentOpportunity } from '../opportunities/opportunity.presenter';
 import { RecordType, Records } from '../write/record-types';
 
-export const RECORD_KINDS = ['lead', 'account', 'contact', 'opportunity'] as const;
-export type RecordKind = (typeof RECORD_KINDS)[number];
+import { RECORD_KINDS, RecordKind } from '@pipeline-ledger/domain';
+
+export { RECORD_KINDS };
+export type { RecordKind };
 
 /** What a history of one kind of record needs: its decider (to fold) and its presenter (the state as the API shows it). */
 export interface HistorySubject {

@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CHECKPOINT_STORE, CheckpointStore, EVENT_STORE, EventStore, SqliteCheckpointStore } from '@pipeline-ledger/event-store';
-import { DATA_KEY_STORE, DataKeyStore, PersonalDataEventStore, PersonalDataProtector } from '@pipeline-ledger/privacy';
+import { DATA_KEY_STORE, DataKeyStore, PersonalDataProtector } from '@pipeline-ledger/privacy';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RECORDS, buildRecords } from '../write/record-types';
 import { EventStores, openEventStores } from './event-stores';
@@ -39,7 +39,7 @@ export class StorageModule {
         { provide: RECORDS, useValue: buildRecords(config.stageCatalogue) },
         { provide: EVENT_STORES, useFactory: (): EventStores => openEventStores(config, (m) => new Logger('Privacy').warn(m)) },
         { provide: EVENT_STORE, inject: [EVENT_STORES], useFactory: (s: EventStores): EventStore => s.events },
-        { provide: SEALED_EVENT_STORE, inject: [EVENT_STORE, EVENT_STORES], useFactory: (events: EventStore, s: EventStores): EventStore => sealedBeneath(events, s) },
+        { provide: SEALED_EVENT_STORE, inject: [EVENT_STORES], useFactory: (s: EventStores): EventStore => s.sealed },
         { provide: DATA_KEY_STORE, inject: [EVENT_STORES], useFactory: (s: EventStores): DataKeyStore => s.keys },
         { provide: PersonalDataProtector, inject: [EVENT_STORES], useFactory: (s: EventStores): PersonalDataProtector => s.protector },
         {
@@ -52,13 +52,4 @@ export class StorageModule {
       exports: [APP_CONFIG, RECORDS, EVENT_STORE, SEALED_EVENT_STORE, CHECKPOINT_STORE, DATA_KEY_STORE, PersonalDataProtector],
     };
   }
-}
-
-/**
- * The sealed store beneath EVENT_STORE. A test may put something between the application and the store (by overriding
- * EVENT_STORE); the hash-chain check then reads what that wrapper's own inner store holds when it is the personal-data
- * layer, and the store as made otherwise.
- */
-function sealedBeneath(events: EventStore, stores: EventStores): EventStore {
-  return events instanceof PersonalDataEventStore ? events.sealed : stores.sealed;
 }

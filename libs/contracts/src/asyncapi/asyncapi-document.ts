@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { DOMAIN_EVENT_TYPES, DomainEventType } from '@pipeline-ledger/domain';
+import { DOMAIN_EVENT_TYPES, DomainEventType, RECORD_KINDS } from '@pipeline-ledger/domain';
 import { EVENT_CONTRACTS, currentSchemaVersion, schemaVersionsOf } from '../event-contracts';
 import { exampleMessageOf, olderExampleMessageOf } from '../examples/example-messages';
 import type { FeedMessage } from '../feed-message.schema';
@@ -38,7 +38,7 @@ function buildDocument(): Record<string, unknown> {
       title: 'Pipeline Ledger events',
       version: '1.0.0',
       description: API_DESCRIPTION,
-      tags: ['lead', 'account', 'contact', 'opportunity'].map((name) => ({ name, description: `Events of ${name} streams (\`${name}-<uuid>\`)` })),
+      tags: RECORD_KINDS.map((name) => ({ name, description: `Events of ${name} streams (\`${name}-<uuid>\`)` })),
     },
     defaultContentType: 'application/json',
     servers: {

@@ -47,6 +47,23 @@ export function personalDataHolder(type: string, data: Record<string, unknown>):
   return { subject, holder: holder as Record<string, unknown>, fields: location.fields };
 }
 
+/**
+ * A copy of an event's data with the object holding its personal fields replaced by `holder` (the data itself, or
+ * the object at the type's path within it; only the objects on that path are copied).
+ */
+export function withPersonalDataHolder(type: string, data: Record<string, unknown>, holder: Record<string, unknown>): Record<string, unknown> {
+  const path = PERSONAL_DATA_IN_EVENTS[type]?.path ?? [];
+  if (path.length === 0) return holder;
+  const copy = { ...data };
+  let parent: Record<string, unknown> = copy;
+  for (let i = 0; i < path.length - 1; i++) {
+    parent[path[i]!] = { ...(parent[path[i]!] as Record<string, unknown>) };
+    parent = parent[path[i]!] as Record<string, unknown>;
+  }
+  parent[path[path.length - 1]!] = holder;
+  return copy;
+}
+
 /** A copy of `details` with every non-null personal field replaced by `marker` (ERASED or REDACTED). */
 export function maskPersonalFields<T extends object>(details: T, marker: string): T {
   const copy = { ...details } as Record<string, unknown>;
