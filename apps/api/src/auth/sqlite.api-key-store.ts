@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { openDurableSqlite } from '../infrastructure/durable-sqlite';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ApiKeyStore, NewApiKey, StoredApiKey } from './api-key-store.port';
@@ -26,16 +27,12 @@ export class SqliteApiKeyStore implements ApiKeyStore {
 
   constructor(filename: string) {
     mkdirSync(dirname(filename), { recursive: true });
-    this.db = new Database(filename);
+    this.db = openDurableSqlite(filename, { secureDelete: true });
     try {
       chmodSync(filename, 0o600);
     } catch {
       // a file system without modes (or another owner): the hashes are still only hashes
     }
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('secure_delete = ON');
     this.db.exec(`CREATE TABLE IF NOT EXISTS api_keys (
       id TEXT PRIMARY KEY,
       name TEXT NOT NULL,

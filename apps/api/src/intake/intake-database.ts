@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { openDurableSqlite } from '../infrastructure/durable-sqlite';
 
 /**
  * `<DATA_DIR>/intake.sqlite`: the web forms and the submissions seen. Durable writes (synchronous = FULL: a pending
@@ -6,11 +7,7 @@ import Database from 'better-sqlite3';
  * secure_delete so that deleted rows are overwritten rather than left in free pages.
  */
 export function openIntakeDatabase(filename: string): Database.Database {
-  const db = new Database(filename);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = FULL');
-  db.pragma('busy_timeout = 5000');
-  db.pragma('secure_delete = ON');
+  const db = openDurableSqlite(filename, { secureDelete: true });
   db.exec(`CREATE TABLE IF NOT EXISTS intake_forms (
     id TEXT PRIMARY KEY,
     name TEXT NOT NULL,

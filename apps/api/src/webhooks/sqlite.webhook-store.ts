@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { openDurableSqlite } from '../infrastructure/durable-sqlite';
 import { FeedFilter } from '../feed/feed-message';
 import { DeliveryFailure, NewWebhookSubscription, WebhookStatus, WebhookStore, WebhookSubscription } from './webhook-store.port';
 
@@ -30,10 +31,7 @@ export class SqliteWebhookStore implements WebhookStore {
   private readonly statements: ReturnType<SqliteWebhookStore['prepare']>;
 
   constructor(filename: string) {
-    this.db = new Database(filename);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDurableSqlite(filename);
     this.db.exec(`CREATE TABLE IF NOT EXISTS webhook_subscriptions (
       id TEXT PRIMARY KEY,
       url TEXT NOT NULL,
