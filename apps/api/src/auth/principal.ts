@@ -4,7 +4,7 @@ import { ROLES_WITH_PII, Role } from './roles';
 export interface Principal {
   /** Recorded as the actor of every event the request causes, e.g. `user:alice` (a token's subject) or `key:3f2a…` (an API key's id). */
   actor: string;
-  kind: 'user' | 'api-key' | 'form';
+  kind: 'user' | 'api-key';
   roles: readonly Role[];
   /** May see personal fields: the `pii` grant, or a role that implies it (admin, sales, manager). */
   pii: boolean;

@@ -1,7 +1,6 @@
 import Database from 'better-sqlite3';
 import { openDurableSqlite } from '../infrastructure/durable-sqlite';
-import { chmodSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { chmodSync } from 'node:fs';
 import { ApiKeyStore, NewApiKey, StoredApiKey } from './api-key-store.port';
 import { Role, isRole } from './roles';
 
@@ -26,7 +25,6 @@ export class SqliteApiKeyStore implements ApiKeyStore {
   private readonly statements: ReturnType<SqliteApiKeyStore['prepare']>;
 
   constructor(filename: string) {
-    mkdirSync(dirname(filename), { recursive: true });
     this.db = openDurableSqlite(filename, { secureDelete: true });
     try {
       chmodSync(filename, 0o600);

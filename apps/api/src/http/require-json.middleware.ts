@@ -1,8 +1,9 @@
 import { NextFunction, Request, Response } from 'express';
+import { INTAKE_PATH } from '../intake/intake-http';
 import { ErrorBody } from './error-body';
 
 /** Routes that also take HTML form posts (application/x-www-form-urlencoded): the web-to-lead intake only. */
-export const FORM_POST_ROUTES: readonly string[] = ['/intake/leads'];
+export const FORM_POST_ROUTES: readonly string[] = [INTAKE_PATH];
 
 /**
  * A request that carries a body must say it is JSON (or, on FORM_POST_ROUTES, an HTML form post). Otherwise the

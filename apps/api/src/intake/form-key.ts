@@ -1,4 +1,5 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashSecret } from '../auth/api-key';
 
 /**
  * A web form's key: `plf_<form id>_<secret>`, the secret 32 random bytes in base64url (43 characters). It is shown
@@ -22,7 +23,7 @@ export function newFormKey(formId: string): { key: string; secretHash: Buffer } 
   const secret = randomBytes(SECRET_BYTES).toString('base64url');
   const key = `plf_${formId}_${secret}`;
   if (!KEY_FORMAT.test(key)) throw new Error(`form id ${formId} cannot make a key: it must be a lowercase UUID`);
-  return { key, secretHash: hashFormSecret(secret) };
+  return { key, secretHash: hashSecret(secret) };
 }
 
 /** The parts of a well-formed key; null for anything else. */
@@ -32,12 +33,5 @@ export function parseFormKey(key: unknown): FormKeyParts | null {
   return match ? { formId: match[1], secret: match[2] } : null;
 }
 
-export function hashFormSecret(secret: string): Buffer {
-  return createHash('sha256').update(secret, 'utf8').digest();
-}
-
-/** Constant-time comparison of a presented secret with the stored hash. */
-export function formSecretMatches(secret: string, storedHash: Buffer): boolean {
-  const presented = hashFormSecret(secret);
-  return storedHash.length === presented.length && timingSafeEqual(presented, storedHash);
-}
+/** A form key's secret is kept as API keys' are: its SHA-256, compared in constant time. */
+export { hashSecret as hashFormSecret, secretMatches as formSecretMatches } from '../auth/api-key';
