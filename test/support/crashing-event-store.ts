@@ -1,4 +1,4 @@
-import { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, SubscribeOptions } from '@pipeline-ledger/event-store';
+import { AppendOptions, AppendResult, EventStore, NewEvent, ReadAllOptions, ReadStreamOptions, StoredEvent, StreamAppend, StreamAppendOutcome, SubscribeOptions } from '@pipeline-ledger/event-store';
 
 /**
  * Stands between the application and the real store and, while `crashing` is on, fails every append to streams
@@ -19,6 +19,17 @@ export class CrashingEventStore implements EventStore {
       throw new Error(`simulated crash before writing ${streamId}`);
     }
     return this.inner.appendToStream(streamId, events, options);
+  }
+
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    return Promise.all(
+      appends.map((a) =>
+        this.appendToStream(a.streamId, a.events, { expectedRevision: a.expectedRevision }).then(
+          (result): StreamAppendOutcome => ({ ok: true, result }),
+          (error: Error): StreamAppendOutcome => ({ ok: false, error }),
+        ),
+      ),
+    );
   }
 
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {

@@ -325,6 +325,73 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('batch append (appendToStreams)', () => {
+      it('writes every append of the batch, one outcome per append in the order given', async () => {
+        const streams = Array.from({ length: 600 }, () => newStreamId()); // more than one SQLite transaction's worth
+        const batch = streams.map((streamId, i) => ({ streamId, events: i % 2 ? [newEvent(), newEvent()] : [newEvent()], expectedRevision: 'no_stream' as const }));
+
+        const outcomes = await store.appendToStreams(batch);
+
+        expect(outcomes).toHaveLength(600);
+        outcomes.forEach((o, i) => expect(o).toEqual({ ok: true, result: { streamId: streams[i], nextExpectedRevision: i % 2, position: expect.any(BigInt), written: true } }));
+        expect(await readEverything(store, start)).toHaveLength(900);
+        expect((await store.readStream(streams[599])).map((e) => e.eventId)).toEqual(batch[599].events.map((e) => e.eventId));
+      });
+
+      it('reports a refused append in its outcome and still writes the others', async () => {
+        const taken = newEvent();
+        await append(newStreamId(), [taken]);
+        const existing = newStreamId();
+        await append(existing, [newEvent()]);
+        const [ok1, ok2] = [newStreamId(), newStreamId()];
+
+        const outcomes = await store.appendToStreams([
+          { streamId: ok1, events: [newEvent()], expectedRevision: 'no_stream' },
+          { streamId: existing, events: [newEvent()], expectedRevision: 'no_stream' },
+          { streamId: newStreamId(), events: [newEvent(), taken], expectedRevision: 'any' },
+          { streamId: '', events: [newEvent()], expectedRevision: 'any' },
+          { streamId: ok2, events: [newEvent(), newEvent()], expectedRevision: -1 },
+        ]);
+
+        expect(outcomes.map((o) => o.ok)).toEqual([true, false, false, false, true]);
+        expect((outcomes[1] as { error: Error }).error).toBeInstanceOf(WrongExpectedRevisionError);
+        expect((outcomes[2] as { error: Error }).error).toBeInstanceOf(EventIdConflictError);
+        expect((outcomes[3] as { error: Error }).error).toBeInstanceOf(TypeError);
+        expect(await store.readStream(ok1)).toHaveLength(1);
+        expect(await store.readStream(ok2)).toHaveLength(2);
+        expect(await store.readStream(existing)).toHaveLength(1);
+        expect(await readEverything(store, start)).toHaveLength(5);
+      });
+
+      it('applies appends to the same stream in the order given, each checked against the one before', async () => {
+        const stream = newStreamId();
+        const [a, b, c] = [newEvent(), newEvent(), newEvent()];
+
+        const outcomes = await store.appendToStreams([
+          { streamId: stream, events: [a], expectedRevision: 'no_stream' },
+          { streamId: stream, events: [b], expectedRevision: 0 },
+          { streamId: stream, events: [c], expectedRevision: 0 }, // stale by then
+        ]);
+
+        expect(outcomes.map((o) => o.ok)).toEqual([true, true, false]);
+        expect((await store.readStream(stream)).map((e) => e.eventId)).toEqual([a.eventId, b.eventId]);
+      });
+
+      it('is idempotent by event id: the same batch again writes nothing and reports every append as not written', async () => {
+        const batch = [newStreamId(), newStreamId()].map((streamId) => ({ streamId, events: [newEvent()], expectedRevision: 'no_stream' as const }));
+        await store.appendToStreams(batch);
+
+        const again = await store.appendToStreams(batch);
+
+        expect(again.map((o) => o.ok && o.result.written)).toEqual([false, false]);
+        expect(await readEverything(store, start)).toHaveLength(2);
+      });
+
+      it('answers an empty batch with no outcomes', async () => {
+        await expect(store.appendToStreams([])).resolves.toEqual([]);
+      });
+    });
+
     describe('readCorrelated', () => {
       it('finds everything one request caused, across streams, in position order, and nothing else', async () => {
         const correlationId = randomUUID();
@@ -532,11 +599,19 @@ export function describeEventStoreContract(
     });
 
     describe('close', () => {
+      it('writes a batch already accepted before it closes', async () => {
+        const streams = [newStreamId(), newStreamId()];
+        const accepted = store.appendToStreams(streams.map((streamId) => ({ streamId, events: [newEvent()], expectedRevision: 'no_stream' as const })));
+        await store.close();
+        expect((await accepted).map((o) => o.ok)).toEqual([true, true]);
+      });
+
       it('writes appends already accepted, then refuses new ones with EventStoreClosedError', async () => {
         const accepted = append(newStreamId(), [newEvent()]);
         await store.close();
         await expect(accepted).resolves.toMatchObject({ written: true });
         await expect(append(newStreamId(), [newEvent()])).rejects.toBeInstanceOf(EventStoreClosedError);
+        await expect(store.appendToStreams([{ streamId: newStreamId(), events: [newEvent()], expectedRevision: 'any' }])).rejects.toBeInstanceOf(EventStoreClosedError);
         await expect(store.readAll()).rejects.toBeInstanceOf(EventStoreClosedError);
         await expect(store.close()).resolves.toBeUndefined();
       });

@@ -68,6 +68,16 @@ export interface AppendResult {
   written: boolean;
 }
 
+/** One append of a batch (appendToStreams): what appendToStream takes, as one value. */
+export interface StreamAppend {
+  streamId: string;
+  events: readonly NewEvent[];
+  expectedRevision: ExpectedRevision;
+}
+
+/** How one append of a batch went: written (or an idempotent retry), or refused with the error appendToStream would throw. */
+export type StreamAppendOutcome = { ok: true; result: AppendResult } | { ok: false; error: Error };
+
 export interface ReadStreamOptions {
   direction?: 'forwards' | 'backwards';
   /** Inclusive. Defaults to the first event (forwards) or the last (backwards). */
@@ -122,6 +132,16 @@ export interface EventStore {
    * An empty `events` writes nothing but still checks `expectedRevision`, and reports where the stream is.
    */
   appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult>;
+
+  /**
+   * Many appends at once, for bulk writers (imports, the demo seed): each one to its own stream, checked and written
+   * exactly as appendToStream would (atomic per append, the same expected-revision and event-id rules), and one
+   * outcome per append in the order given. A refused append (a stale revision, an id conflict, a malformed append)
+   * is reported in its outcome and does not stop the others. Appends to the same stream are applied in the order
+   * given. The SQLite adapter commits them together (a few hundred per transaction and fsync); EventStoreDB sends
+   * them concurrently. Rejects only when the store is closed.
+   */
+  appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]>;
 
   /** Events of one stream in revision order (or reverse). An unknown stream reads as empty. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]>;

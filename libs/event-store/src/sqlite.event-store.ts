@@ -9,6 +9,8 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   StoredEvent,
+  StreamAppend,
+  StreamAppendOutcome,
   SubscribeOptions,
   SubscriptionFilter,
 } from './event-store.port';
@@ -60,6 +62,26 @@ export class SqliteEventStore implements EventStore {
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
     return this.batcher.enqueue(prepareAppend(streamId, events, options.expectedRevision));
+  }
+
+  /** Queued together in this turn, so the group commit writes them in as few transactions as its batch size allows. */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    this.assertOpen();
+    if (!Array.isArray(appends)) throw new TypeError('appends must be an array');
+    return Promise.all(
+      appends.map((append): Promise<StreamAppendOutcome> => {
+        let request;
+        try {
+          request = prepareAppend(append.streamId, append.events, append.expectedRevision);
+        } catch (error) {
+          return Promise.resolve({ ok: false, error: error as Error });
+        }
+        return this.batcher.enqueue(request).then(
+          (result) => ({ ok: true, result }),
+          (error: Error) => ({ ok: false, error }),
+        );
+      }),
+    );
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {

@@ -7,6 +7,8 @@ import {
   ReadAllOptions,
   ReadStreamOptions,
   StoredEvent,
+  StreamAppend,
+  StreamAppendOutcome,
   SubscribeOptions,
 } from '@pipeline-ledger/event-store';
 import { PersonalDataProtector } from './personal-data-protector';
@@ -37,6 +39,32 @@ export class PersonalDataEventStore implements EventStore {
       return await append;
     } finally {
       this.sealing.delete(append);
+    }
+  }
+
+  /** Each append's events sealed first; an append that cannot be sealed (an erased person) is refused alone. */
+  async appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
+    if (this.closing) throw new EventStoreClosedError();
+    const work = (async (): Promise<StreamAppendOutcome[]> => {
+      const sealed = await Promise.all(
+        appends.map(async (append) => {
+          try {
+            return { ...append, events: this.protector.needsSealing(append.events) ? await this.protector.seal(append.events) : append.events };
+          } catch (error) {
+            return error as Error;
+          }
+        }),
+      );
+      const toWrite = sealed.filter((a): a is StreamAppend => !(a instanceof Error));
+      const written = toWrite.length ? await this.sealed.appendToStreams(toWrite) : [];
+      let next = 0;
+      return sealed.map((a) => (a instanceof Error ? { ok: false, error: a } : written[next++]!));
+    })();
+    this.sealing.add(work);
+    try {
+      return await work;
+    } finally {
+      this.sealing.delete(work);
     }
   }
 
