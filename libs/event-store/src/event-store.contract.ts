@@ -325,6 +325,30 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('readAll with a filter', () => {
+      it('pages through the matching events only, by type and by stream prefix', async () => {
+        const prefix = `filtered${randomUUID().slice(0, 8)}-`;
+        const streams = [`${prefix}a`, `${prefix}b`, newStreamId()];
+        for (let i = 0; i < 12; i++) await append(streams[i % 3]!, [newEvent({ type: i % 2 ? 'Wanted' : 'Other' })]);
+
+        const byType: StoredEvent[] = [];
+        for (let after = start; ; ) {
+          const page = await store.readAll({ after, maxCount: 2, filter: { eventTypes: ['Wanted'] } });
+          byType.push(...page);
+          if (page.length < 2) break;
+          after = page[page.length - 1]!.position;
+        }
+        expect(byType.map((e) => e.type)).toEqual(Array(6).fill('Wanted'));
+        expectStrictlyIncreasing(byType.map((e) => e.position));
+
+        const byPrefix = await store.readAll({ after: start, maxCount: 100, filter: { streamPrefixes: [prefix] } });
+        expect(byPrefix).toHaveLength(8);
+        expect(byPrefix.every((e) => e.streamId.startsWith(prefix))).toBe(true);
+        const both = await store.readAll({ after: start, maxCount: 100, filter: { streamPrefixes: [prefix], eventTypes: ['Wanted'] } });
+        expect(both.map((e) => e.streamId)).toEqual(byPrefix.filter((e) => e.type === 'Wanted').map((e) => e.streamId));
+      });
+    });
+
     describe('batch append (appendToStreams)', () => {
       it('writes every append of the batch, one outcome per append in the order given', async () => {
         const streams = Array.from({ length: 600 }, () => newStreamId()); // more than one SQLite transaction's worth

@@ -90,6 +90,11 @@ export interface ReadAllOptions {
   after?: bigint | null;
   /** Page size; when omitted the adapter picks a bounded default (SQLite: 1000). */
   maxCount?: number;
+  /**
+   * Only matching events (filtered in the store): a page holds up to maxCount of them, and the next page starts after
+   * the last one. An empty page means none match after `after`.
+   */
+  filter?: SubscriptionFilter;
 }
 
 export interface SubscribeOptions {

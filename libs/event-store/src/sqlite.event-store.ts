@@ -102,7 +102,12 @@ export class SqliteEventStore implements EventStore {
 
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     this.assertOpen();
-    return this.readPage(options.after ?? null, toLimit(options.maxCount, this.defaultReadAllCount));
+    const maxCount = toLimit(options.maxCount, this.defaultReadAllCount);
+    if (!options.filter) return this.readPage(options.after ?? null, maxCount);
+    const filter = checkFilter(options.filter);
+    const types = filter.eventTypes ? JSON.stringify(filter.eventTypes) : null;
+    const prefixes = filter.streamPrefixes ? JSON.stringify(filter.streamPrefixes) : null;
+    return this.statements.readAllFiltered.all(options.after ?? -1n, MAX_POSITION, types, types, prefixes, prefixes, maxCount).map(toStoredEvent);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<StoredEvent> {
@@ -186,6 +191,9 @@ export class SqliteEventStore implements EventStore {
     if (this.closing) throw new EventStoreClosedError();
   }
 }
+
+/** The largest position SQLite can give (INTEGER PRIMARY KEY is a signed 64-bit integer). */
+const MAX_POSITION = 2n ** 63n - 1n;
 
 function checkFilter(filter: SubscriptionFilter): SubscriptionFilter {
   const list = (name: keyof SubscriptionFilter): readonly string[] | undefined => {
