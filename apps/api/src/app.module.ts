@@ -21,6 +21,7 @@ import { LeadsController } from './leads/leads.controller';
 import { OpportunitiesController } from './opportunities/opportunities.controller';
 import { EventSourcedRepository } from './write/event-sourced.repository';
 import { ExecuteRecordHandler } from './write/execute-record.handler';
+import { ExecuteRecordBatchHandler } from './write/execute-record-batch.handler';
 import { StagesController } from './opportunities/stages.controller';
 import { WebhooksModule } from './webhooks/webhooks.module';
 import { PeopleController } from './privacy/people.controller';
@@ -38,6 +39,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         EventSourcedRepository,
         ExecuteRecordHandler,
+        ExecuteRecordBatchHandler,
         ConvertLeadHandler,
         ConversionCompleter,
         ConversionRecoveryService,

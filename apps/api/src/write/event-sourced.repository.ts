@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { upcast } from '@pipeline-ledger/contracts';
 import { DomainError, DomainEvent, EVENT_SCHEMA_VERSIONS, fold, isRefusal, streamIdFor } from '@pipeline-ledger/domain';
-import { EVENT_STORE, EventStore, NewEvent, StoredEvent, WrongExpectedRevisionError, chainHead, chainNewEvents } from '@pipeline-ledger/event-store';
+import { EVENT_STORE, EventStore, NewEvent, StoredEvent, StreamAppend, WrongExpectedRevisionError, chainHead, chainNewEvents } from '@pipeline-ledger/event-store';
 import { PersonalDataProtector } from '@pipeline-ledger/privacy';
 import { CommandContext, CommandOutcome } from './command-context';
 import { seededEventId } from './event-ids';
@@ -14,6 +14,17 @@ export interface Loaded<S> {
   revision: number;
   events: StoredEvent[];
 }
+
+/** One command of a batch (executeBatch): what execute takes, as one value. */
+export interface BatchCommand<C = unknown> {
+  record: RecordType<C, { exists: boolean }, unknown>;
+  id: string;
+  command: C;
+  ctx: CommandContext;
+}
+
+/** How one command of a batch went: its outcome, or the error execute would have thrown (a refusal, a 404, ...). */
+export type BatchCommandResult = { ok: true; outcome: CommandOutcome<{ exists: boolean }> } | { ok: false; error: Error };
 
 /** How often a command whose stream moved under it (no If-Match given) is decided again before giving up. */
 const MAX_ATTEMPTS = 5;
@@ -86,6 +97,111 @@ export class EventSourcedRepository {
         }
       }
     }
+  }
+
+  /**
+   * Many commands at once, for bulk writers (CSV imports): every command is decided by its record's decider exactly as
+   * execute would decide it (the same refusals, the same idempotency by eventIdSeed, the same sealing and hash chains),
+   * but the streams are loaded first and all the appends go to the store in one batch (appendToStreams), so that a
+   * few hundred commands share a transaction. Commands on the same record are decided in the order given, each on
+   * the state the ones before it left; a refused command leaves the record as it was for the next one. One result per
+   * command, in order; a refusal never stops the others. The records a command references (an opportunity's account)
+   * must exist in the store before the batch: create them in an earlier batch. A stream that moved under the batch
+   * (another writer) has its commands run again one by one through execute.
+   */
+  async executeBatch(commands: readonly BatchCommand[]): Promise<BatchCommandResult[]> {
+    const results: BatchCommandResult[] = new Array(commands.length);
+    const byStream = new Map<string, number[]>();
+    commands.forEach((c, i) => {
+      const streamId = streamIdFor(c.record.kind, c.id);
+      const list = byStream.get(streamId);
+      if (list) list.push(i);
+      else byStream.set(streamId, [i]);
+    });
+    const references = new Map<string, Promise<boolean>>();
+    const exists = (record: RecordType<unknown, { exists: boolean }, unknown>, id: string) => {
+      const key = streamIdFor(record.kind, id);
+      let found = references.get(key);
+      if (!found) references.set(key, (found = this.load(record, id).then((l) => l.state.exists)));
+      return found;
+    };
+
+    interface Pending {
+      streamId: string;
+      indexes: number[];
+      loaded: Loaded<{ exists: boolean }>;
+      events: NewEvent[];
+      /** Per command of the stream that appended: its state and how many events it had decided, in order. */
+      decided: Array<{ index: number; state: { exists: boolean }; count: number; types: string[] }>;
+    }
+    const pending: Pending[] = [];
+    for (const [streamId, indexes] of byStream) {
+      const first = commands[indexes[0]!]!;
+      const loaded = await this.load(first.record as RecordType<unknown, { exists: boolean }, DomainEvent>, first.id);
+      let state = loaded.state;
+      const events: NewEvent[] = [];
+      const decided: Pending['decided'] = [];
+      for (const index of indexes) {
+        const { record, id, command, ctx } = commands[index]!;
+        try {
+          for (const ref of record.references?.(command) ?? []) {
+            if (!(await exists(ref.record, ref.id))) throw DomainError.notFound(ref.record.kind, ref.id);
+          }
+          if (this.earlierRun(loaded, ctx)) {
+            results[index] = { ok: true, outcome: { id, state, revision: loaded.revision + events.length, appended: [], replayed: true } };
+            continue;
+          }
+          const revisionNow = loaded.revision + events.length;
+          if (ctx.expectedRevision !== undefined && ctx.expectedRevision !== revisionNow) throw staleRevision(record.kind, id, ctx.expectedRevision, revisionNow);
+          const decider = record.decider as unknown as RecordType<unknown, { exists: boolean }, DomainEvent>['decider'];
+          const decision = decider.decide(command, state);
+          if (isRefusal(decision)) throw decision;
+          if (decision.length === 0) {
+            results[index] = { ok: true, outcome: { id, state, revision: revisionNow, appended: [], replayed: false } };
+            continue;
+          }
+          state = decision.reduce((s, e) => decider.evolve(s, e), state);
+          events.push(...toNewEvents(decision, ctx));
+          decided.push({ index, state, count: decision.length, types: decision.map((e) => e.type) });
+        } catch (error) {
+          results[index] = { ok: false, error: error as Error };
+        }
+      }
+      if (events.length > 0) pending.push({ streamId, indexes, loaded, events, decided });
+    }
+
+    const appends: StreamAppend[] = await Promise.all(
+      pending.map(async (p) => ({
+        streamId: p.streamId,
+        events: chainNewEvents(p.streamId, p.loaded.revision + 1, chainHead(p.loaded.events), await this.personalData.seal(p.events)),
+        expectedRevision: p.loaded.revision < 0 ? 'no_stream' : p.loaded.revision,
+      })),
+    );
+    const outcomes = await this.store.appendToStreams(appends);
+    for (let k = 0; k < pending.length; k++) {
+      const p = pending[k]!;
+      const outcome = outcomes[k]!;
+      if (outcome.ok && outcome.result.written) {
+        let revision = p.loaded.revision;
+        for (const d of p.decided) {
+          revision += d.count;
+          const { id } = commands[d.index]!;
+          results[d.index] = { ok: true, outcome: { id, state: d.state, revision, appended: d.types, replayed: false } };
+        }
+      } else if (outcome.ok || outcome.error instanceof WrongExpectedRevisionError) {
+        // The stream moved under the batch (or a concurrent run of the same commands wrote first): decide again, one by one.
+        for (const d of p.decided) {
+          const c = commands[d.index]!;
+          results[d.index] = await this.execute(c.record as RecordType<unknown, { exists: boolean }, DomainEvent>, c.id, c.command, c.ctx).then(
+            (o): BatchCommandResult => ({ ok: true, outcome: o }),
+            (error: Error): BatchCommandResult => ({ ok: false, error }),
+          );
+        }
+      } else {
+        for (const d of p.decided) results[d.index] = { ok: false, error: outcome.error };
+      }
+    }
+    return results;
   }
 
   /** The event an earlier run of this same command wrote, if there was one. Another request under the same key is a 409. */

@@ -1,0 +1,48 @@
+import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { mkdirSync } from 'node:fs';
+import { READ_MODEL_STORE, ReadModelStore, SqliteReadModelStore } from '@pipeline-ledger/read-models';
+import { AppConfig } from '../config/app-config';
+import { StorageModule } from '../infrastructure/storage.module';
+import { EventSourcedRepository } from '../write/event-sourced.repository';
+import { ExecuteRecordBatchHandler } from '../write/execute-record-batch.handler';
+import { ExecuteRecordHandler } from '../write/execute-record.handler';
+import { LeadImporter } from './lead-import';
+import { OpportunityImporter } from './opportunity-import';
+
+@Injectable()
+class ReadModelLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(READ_MODEL_STORE) private readonly store: ReadModelStore) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.store.close();
+  }
+}
+
+/**
+ * What the CSV imports need, without the HTTP server or the projector: the stores, the command bus with the write
+ * side's handlers, and the read-model store (read only: duplicate lookups). The CLI runs it as an application context.
+ */
+@Module({})
+export class ImportModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: ImportModule,
+      imports: [CqrsModule.forRoot(), StorageModule.forRoot(config)],
+      providers: [
+        {
+          provide: READ_MODEL_STORE,
+          useFactory: (): ReadModelStore => {
+            mkdirSync(config.dataDir, { recursive: true });
+            return new SqliteReadModelStore({ filename: config.readModelFile });
+          },
+        },
+        ReadModelLifecycle,
+        EventSourcedRepository,
+        ExecuteRecordHandler,
+        ExecuteRecordBatchHandler,
+        LeadImporter,
+        OpportunityImporter,
+      ],
+    };
+  }
+}
