@@ -35,6 +35,9 @@ export class CrashingEventStore implements EventStore {
   readStream(streamId: string, options?: ReadStreamOptions): Promise<StoredEvent[]> {
     return this.inner.readStream(streamId, options);
   }
+  readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    return this.inner.readStreams(streamIds);
+  }
   readAll(options?: ReadAllOptions): Promise<StoredEvent[]> {
     return this.inner.readAll(options);
   }

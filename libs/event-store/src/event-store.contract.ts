@@ -325,6 +325,24 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('readStreams', () => {
+      it('reads many streams at once, each in revision order, leaving out the ones with no events', async () => {
+        const [a, b, missing] = [newStreamId(), newStreamId(), newStreamId()];
+        const aEvents = [newEvent({ type: 'A1' }), newEvent({ type: 'A2' })];
+        await append(a, [aEvents[0]!]);
+        const bEvents = [newEvent({ type: 'B1' })];
+        await append(b, bEvents);
+        await append(a, [aEvents[1]!]);
+
+        const streams = await store.readStreams([a, missing, b, a]);
+
+        expect([...streams.keys()].sort()).toEqual([a, b].sort());
+        expect(streams.get(a)!.map((e) => [e.eventId, e.revision])).toEqual([[aEvents[0]!.eventId, 0], [aEvents[1]!.eventId, 1]]);
+        expect(streams.get(b)!.map((e) => e.data)).toEqual(bEvents.map((e) => e.data));
+        expect((await store.readStreams([])).size).toBe(0);
+      });
+    });
+
     describe('readAll with a filter', () => {
       it('pages through the matching events only, by type and by stream prefix', async () => {
         const prefix = `filtered${randomUUID().slice(0, 8)}-`;

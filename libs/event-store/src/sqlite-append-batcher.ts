@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { EventIdConflictError, WrongExpectedRevisionError } from './event-store.errors';
 import { AppendResult } from './event-store.port';
 import { EventStatements } from './sqlite-schema';
 import { AppendRequest, appendInTransaction } from './sqlite-stream-appender';
@@ -9,7 +10,7 @@ interface QueuedAppend {
   reject(error: unknown): void;
 }
 
-type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
+export type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
 
 export interface AppendBatcherStats {
   /** Write transactions committed (each is one fsync with synchronous = FULL). */
@@ -46,6 +47,43 @@ export class SqliteAppendBatcher {
       this.queue.push({ request, resolve, reject });
       this.scheduled ??= setImmediate(() => this.flushScheduled());
     });
+  }
+
+  /**
+   * A bulk writer's batch (appendToStreams), written now, in transactions of up to `chunk` appends, without a
+   * savepoint per append: an append's checks (event ids, expected revision) all run before it inserts anything, so an
+   * append refused by them has written nothing and the transaction goes on. Anything else that fails (an I/O error)
+   * rolls the chunk back and fails every append in it. What is queued for the group commit is written first, so
+   * appends keep the order they were made in.
+   */
+  writeNow(requests: readonly AppendRequest[], chunk = 1000): Outcome[] {
+    this.drain();
+    const outcomes: Outcome[] = [];
+    for (let start = 0; start < requests.length; start += chunk) {
+      const part = requests.slice(start, start + chunk);
+      const results: Outcome[] = [];
+      try {
+        this.statements.begin.run();
+        for (const request of part) {
+          try {
+            results.push({ ok: true, result: appendInTransaction(this.statements, request) });
+          } catch (error) {
+            if (!(error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError)) throw error;
+            results.push({ ok: false, error });
+          }
+        }
+        this.statements.commit.run();
+      } catch (error) {
+        this.rollbackQuietly();
+        for (let i = 0; i < part.length; i++) outcomes.push({ ok: false, error });
+        continue;
+      }
+      this.counters.commits += 1;
+      this.counters.appends += part.length;
+      outcomes.push(...results);
+      if (results.some((r) => r.ok && r.result.written)) this.onCommitted();
+    }
+    return outcomes;
   }
 
   /** Writes everything queued right now (used by close(), so accepted appends are not lost). */

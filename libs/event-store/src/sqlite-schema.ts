@@ -90,6 +90,9 @@ export function prepareEventStatements(db: Database.Database) {
     readStreamForwards: stmt<[string, number, number], EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision >= ? ORDER BY revision ASC LIMIT ?`,
     ),
+    readStreams: stmt<[string], EventRow>(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id IN (SELECT value FROM json_each(?)) ORDER BY stream_id, revision ASC`,
+    ),
     readStreamBackwards: stmt<[string, number, number], EventRow>(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = ? AND revision <= ? ORDER BY revision DESC LIMIT ?`,
     ),

@@ -17,7 +17,7 @@ import {
 import { AppendBatcherStats, SqliteAppendBatcher } from './sqlite-append-batcher';
 import { AllStreamPage, SqliteAllSubscription } from './sqlite-all-subscription';
 import { EventStatements, openEventDatabase, prepareEventStatements, toStoredEvent } from './sqlite-schema';
-import { prepareAppend } from './sqlite-stream-appender';
+import { AppendRequest, prepareAppend } from './sqlite-stream-appender';
 
 export interface SqliteEventStoreOptions {
   /** Database file. WAL needs a real file; ':memory:' works but silently stays in rollback-journal mode. */
@@ -64,24 +64,23 @@ export class SqliteEventStore implements EventStore {
     return this.batcher.enqueue(prepareAppend(streamId, events, options.expectedRevision));
   }
 
-  /** Queued together in this turn, so the group commit writes them in as few transactions as its batch size allows. */
+  /** Written at once, a thousand appends per transaction (see SqliteAppendBatcher.writeNow). */
   async appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
     this.assertOpen();
     if (!Array.isArray(appends)) throw new TypeError('appends must be an array');
-    return Promise.all(
-      appends.map((append): Promise<StreamAppendOutcome> => {
-        let request;
-        try {
-          request = prepareAppend(append.streamId, append.events, append.expectedRevision);
-        } catch (error) {
-          return Promise.resolve({ ok: false, error: error as Error });
-        }
-        return this.batcher.enqueue(request).then(
-          (result) => ({ ok: true, result }),
-          (error: Error) => ({ ok: false, error }),
-        );
-      }),
-    );
+    const outcomes: StreamAppendOutcome[] = new Array(appends.length);
+    const requests: AppendRequest[] = [];
+    const at: number[] = [];
+    appends.forEach((append, i) => {
+      try {
+        requests.push(prepareAppend(append.streamId, append.events, append.expectedRevision));
+        at.push(i);
+      } catch (error) {
+        outcomes[i] = { ok: false, error: error as Error };
+      }
+    });
+    this.batcher.writeNow(requests).forEach((outcome, k) => (outcomes[at[k]!] = outcome as StreamAppendOutcome));
+    return outcomes;
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<StoredEvent[]> {
@@ -92,6 +91,20 @@ export class SqliteEventStore implements EventStore {
         ? this.statements.readStreamBackwards.all(streamId, options.fromRevision ?? Number.MAX_SAFE_INTEGER, limit)
         : this.statements.readStreamForwards.all(streamId, options.fromRevision ?? 0, limit);
     return rows.map(toStoredEvent);
+  }
+
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    this.assertOpen();
+    if (!Array.isArray(streamIds) || streamIds.some((id) => typeof id !== 'string')) throw new TypeError('streamIds must be an array of strings');
+    const streams = new Map<string, StoredEvent[]>();
+    if (streamIds.length === 0) return streams;
+    for (const row of this.statements.readStreams.all(JSON.stringify(streamIds))) {
+      const event = toStoredEvent(row);
+      const list = streams.get(event.streamId);
+      if (list) list.push(event);
+      else streams.set(event.streamId, [event]);
+    }
+    return streams;
   }
 
   async readCorrelated(correlationId: string, options: { maxCount?: number } = {}): Promise<StoredEvent[]> {

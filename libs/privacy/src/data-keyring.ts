@@ -49,6 +49,11 @@ export class DataKeyring {
     this.byId = new BoundedCache(options.cacheSize ?? 10_000);
   }
 
+  /** A key derived from the master key for one purpose (see MasterKey.derive). */
+  derivedKey(purpose: string): Buffer {
+    return this.master.derive(purpose);
+  }
+
   /** The key to seal a subject's fields under (the one it had last in this process, or a fresh one); 'erased' for an erased subject. */
   async keyForSealing(subject: string): Promise<DataKey | 'erased'> {
     for (;;) {

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { randomBytesFromPool } from './random-pool';
 
@@ -57,6 +57,14 @@ export class MasterKey {
     const cipher = createCipheriv('aes-256-ctr', this.key, counterBlock(nonce, 0));
     const stream = Buffer.concat([cipher.update(Buffer.concat(dataKeys)), cipher.final()]);
     return dataKeys.map((_, i) => Buffer.concat([counterBlock(nonce, i * BLOCKS_PER_KEY), stream.subarray(i * DATA_KEY_BYTES, (i + 1) * DATA_KEY_BYTES)]));
+  }
+
+  /**
+   * A key for one purpose, derived from the master key (HKDF-SHA256, the purpose as info): for keyed digests of
+   * personal data (an imported row's id), which only a holder of the master key can compute or check.
+   */
+  derive(purpose: string): Buffer {
+    return Buffer.from(hkdfSync('sha256', this.key, Buffer.alloc(0), `pipeline-ledger ${purpose}`, 32));
   }
 
   unwrap(wrapped: Buffer): Buffer {

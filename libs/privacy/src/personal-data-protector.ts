@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { ERASED, PERSONAL_DATA_ERASURE_EVENTS, personalDataHolder, withPersonalDataHolder } from '@pipeline-ledger/domain';
 import { DataKeyring } from './data-keyring';
 import { isSealed, keyIdOf, openFields, sealFields, startsSealedGroup } from './field-cipher';
@@ -31,7 +32,20 @@ export class DataKeyMissingError extends Error {
  * the log keeps their plaintext, which only a rewrite could remove (see the README).
  */
 export class PersonalDataProtector {
+  private readonly digestKeys = new Map<string, Buffer>();
+
   constructor(private readonly keyring: DataKeyring) {}
+
+  /**
+   * A keyed digest (HMAC-SHA256, hex) of text that holds personal data, under a key derived from the master key for
+   * `purpose`: stable for the same text, so it can name a record deterministically (an imported row's lead id), but no
+   * one without the master key can test a guess against it, not even after the person is erased.
+   */
+  keyedDigest(purpose: string, text: string): string {
+    let key = this.digestKeys.get(purpose);
+    if (!key) this.digestKeys.set(purpose, (key = this.keyring.derivedKey(purpose)));
+    return createHmac('sha256', key).update(text, 'utf8').digest('hex');
+  }
 
   /** True when some of these events has a personal text field that is not sealed yet. */
   needsSealing(events: readonly EventLike[]): boolean {

@@ -72,6 +72,14 @@ export class PersonalDataEventStore implements EventStore {
     return this.protector.unseal(await this.sealed.readStream(streamId, options));
   }
 
+  async readStreams(streamIds: readonly string[]): Promise<Map<string, StoredEvent[]>> {
+    const streams = await this.sealed.readStreams(streamIds);
+    const opened = await this.protector.unseal([...streams.values()].flat());
+    let next = 0;
+    for (const [id, events] of streams) streams.set(id, opened.slice(next, (next += events.length)));
+    return streams;
+  }
+
   async readAll(options?: ReadAllOptions): Promise<StoredEvent[]> {
     return this.protector.unseal(await this.sealed.readAll(options));
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { z } from 'zod';
 import { CreateLead, LEAD_SOURCES, LeadSource } from '@pipeline-ledger/domain';
@@ -156,7 +156,7 @@ export class LeadImporter {
         if (!parsed?.success) {
           problem({ line: row.line, outcome: 'rejected', reason: misdecoded ?? zodReasons(parsed!.error) });
         } else {
-          batch.push({ line: row.line, row: parsed.data, leadId: leadIdOf(parsed.data), keys: leadIdentityKeys(parsed.data) });
+          batch.push({ line: row.line, row: parsed.data, leadId: this.leadIdOf(parsed.data), keys: leadIdentityKeys(parsed.data) });
           if (batch.length >= batchSize) await flush();
         }
       }
@@ -167,6 +167,16 @@ export class LeadImporter {
     report.problems.sort((a, b) => a.line - b.line);
     report.seconds = (performance.now() - started) / 1000;
     return report;
+  }
+
+  /**
+   * A row's lead id: derived from what the row says (not from its line, nor from the time of the import), so the same
+   * row imported again, from this file or another, names the same lead. Through a keyed digest: the id says nothing
+   * about the person to anyone without the master key, before or after an erasure.
+   */
+  private leadIdOf(row: LeadRow): string {
+    const content = ROW_FIELDS.map((f) => row[f] ?? '').join('\u0000');
+    return deterministicId(`lead|import|${this.protector.keyedDigest('import row id', content)}`);
   }
 
   private createLead(c: Candidate, defaults: { source: string; owner: string }): CreateLead {
@@ -192,11 +202,5 @@ export class LeadImporter {
   }
 }
 
-/**
- * A row's lead id: derived from what the row says (not from its line, nor from the time of the import), so the same row
- * imported again, from this file or another, names the same lead.
- */
-function leadIdOf(row: LeadRow): string {
-  const content = JSON.stringify(Object.entries(row).sort(([a], [b]) => a.localeCompare(b)));
-  return deterministicId(`lead|import|${createHash('sha256').update(content).digest('hex')}`);
-}
+/** The fields of a row, in a fixed order: what its lead id is derived from. */
+const ROW_FIELDS = ['firstName', 'lastName', 'company', 'title', 'email', 'phone', 'source', 'campaign', 'industry', 'rating', 'owner', 'createdAt'] as const;

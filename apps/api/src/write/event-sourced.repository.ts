@@ -42,9 +42,7 @@ export class EventSourcedRepository {
   ) {}
 
   async load<C, S extends { exists: boolean }, E>(record: RecordType<C, S, E>, id: string): Promise<Loaded<S>> {
-    const events = await this.store.readStream(streamIdFor(record.kind, id));
-    const state = fold(record.decider, events.map((e) => toDomainEvent(e) as E));
-    return { state, revision: events.length ? events[events.length - 1].revision : -1, events };
+    return loadedFrom(record, await this.store.readStream(streamIdFor(record.kind, id)));
   }
 
   /** Loads a record that must exist, or refuses with 404. */
@@ -135,9 +133,10 @@ export class EventSourcedRepository {
       decided: Array<{ index: number; state: { exists: boolean }; count: number; types: string[] }>;
     }
     const pending: Pending[] = [];
+    const stored = await this.store.readStreams([...byStream.keys()]);
     for (const [streamId, indexes] of byStream) {
       const first = commands[indexes[0]!]!;
-      const loaded = await this.load(first.record as RecordType<unknown, { exists: boolean }, DomainEvent>, first.id);
+      const loaded = loadedFrom(first.record as RecordType<unknown, { exists: boolean }, DomainEvent>, stored.get(streamId) ?? []);
       let state = loaded.state;
       const events: NewEvent[] = [];
       const decided: Pending['decided'] = [];
@@ -217,6 +216,11 @@ export class EventSourcedRepository {
     }
     return earlier;
   }
+}
+
+function loadedFrom<C, S extends { exists: boolean }, E>(record: RecordType<C, S, E>, events: StoredEvent[]): Loaded<S> {
+  const state = fold(record.decider, events.map((e) => toDomainEvent(e) as E));
+  return { state, revision: events.length ? events[events.length - 1]!.revision : -1, events };
 }
 
 /**

@@ -1,0 +1,141 @@
+/**
+ * CSV import of leads: rows/s for a 200,000-lead file, beside the raw batched-insert rate of SQLite in the same run.
+ *
+ *   npm run bench:import -- [--rows 200000] [--seed 42] [--duplicates 0.01] [--batch 1000]
+ *
+ * The file is generated (seeded: the same rows every run): realistic names, companies, emails, phones, sources and
+ * creation dates over 18 months, with a share of rows repeating an earlier row's email (duplicates to report). Then:
+ *   raw          plain better-sqlite3 inserts of the same number of rows, 1000 per transaction (bench/raw-sqlite.baseline.ts),
+ *                measured before and after the import (the disk of this VM drifts), the mean of the two is the baseline
+ *   dry run      `import leads --dry-run`: parse, validate, look for duplicates; nothing written
+ *   import       `import leads` into an empty DATA_DIR, as the CLI runs it (LeadImporter in an ImportModule context):
+ *                parse, validate, duplicates, the lead decider, personal fields sealed, hash chains, batch appends
+ *   re-run       the same file again: every row found already imported, nothing written
+ * Aim (the import issue): the import at least 25% of the raw rate. Peak RSS of this process is printed too.
+ */
+import { NestFactory } from '@nestjs/core';
+import { createWriteStream, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { stringify } from 'csv-stringify';
+import { LEAD_SOURCES } from '@pipeline-ledger/domain';
+import { loadConfig } from '../apps/api/src/config/app-config';
+import { ImportReport } from '../apps/api/src/import/import-report';
+import { ImportModule } from '../apps/api/src/import/import.module';
+import { LeadImporter } from '../apps/api/src/import/lead-import';
+import { formatRate, formatRatio, freshTempDir, machineInfo, parseArgsOrExit, positiveInt, removeDir, renderTable, verdict, writeResults } from './bench-support';
+import { measureRawBatchedInserts } from './raw-sqlite.baseline';
+import { COMPANY_FORMS, COMPANY_KINDS, COMPANY_STEMS, FIRST_NAMES, INDUSTRIES, LAST_NAMES, TITLES } from './support/generator-vocabulary';
+import { Prng } from './support/prng';
+
+const USAGE = `usage: npm run bench:import -- [--rows 200000] [--seed 42] [--duplicates 0.01] [--batch 1000]`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgsOrExit(
+    {
+      args: process.argv.slice(2).filter((a) => a !== '--'),
+      options: { rows: { type: 'string' }, seed: { type: 'string' }, duplicates: { type: 'string' }, batch: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    },
+    USAGE,
+  );
+  const rows = positiveInt('rows', values.rows, 200_000);
+  const seed = positiveInt('seed', values.seed, 42, 0);
+  const batchSize = positiveInt('batch', values.batch, 1000);
+  const duplicateShare = values.duplicates === undefined ? 0.01 : Number(values.duplicates);
+  const dir = freshTempDir('pl-bench-import-');
+  try {
+    const file = join(dir, 'leads.csv');
+    await writeLeadsCsv(file, rows, seed, duplicateShare);
+    console.log(`machine: ${JSON.stringify(machineInfo())}`);
+    console.log(`file: ${rows.toLocaleString('en-US')} rows, ${(statSync(file).size / 2 ** 20).toFixed(1)} MiB, ${(duplicateShare * 100).toFixed(1)}% repeating an earlier email\n`);
+
+    const rawBefore = measureRawBatchedInserts(rows, dir).perSecond;
+    const dataDir = join(dir, 'data');
+    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+    const app = await NestFactory.createApplicationContext(ImportModule.forRoot(config), { logger: false });
+    const importer = app.get(LeadImporter);
+    let dry: ImportReport;
+    let real: ImportReport;
+    let again: ImportReport;
+    let peakRss = 0;
+    const sample = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 200);
+    try {
+      dry = await importer.import(file, { dryRun: true, batchSize });
+      real = await importer.import(file, { batchSize });
+      again = await importer.import(file, { batchSize });
+    } finally {
+      clearInterval(sample);
+      await app.close();
+    }
+    const rawAfter = measureRawBatchedInserts(rows, dir).perSecond;
+    const raw = (rawBefore + rawAfter) / 2;
+    const rate = (r: ImportReport) => r.rows / r.seconds;
+
+    console.log(
+      renderTable(
+        ['run', 'rows/s', 'of raw', 'imported', 'already', 'duplicates', 'rejected', 'events', 'seconds'],
+        [
+          ['raw batched inserts (before)', formatRate(rawBefore, 'rows/s'), '', '', '', '', '', '', ''],
+          ['raw batched inserts (after)', formatRate(rawAfter, 'rows/s'), '', '', '', '', '', '', ''],
+          ...([['dry run', dry], ['import', real], ['re-run', again]] as const).map(([name, r]) => [
+            name,
+            formatRate(rate(r), 'rows/s'),
+            formatRatio(rate(r) / raw),
+            String(r.imported),
+            String(r.alreadyImported),
+            String(r.duplicates),
+            String(r.rejected),
+            String(r.events),
+            r.seconds.toFixed(1),
+          ]),
+        ],
+      ),
+    );
+    const ratio = rate(real) / raw;
+    console.log(`\nimport: ${formatRatio(ratio)} of the raw batched-insert rate (aim >= 25%): ${verdict(ratio >= 0.25)}`);
+    console.log(`peak RSS of this process: ${(peakRss / 2 ** 20).toFixed(0)} MiB`);
+    const results = writeResults('import', { machine: machineInfo(), rows, seed, duplicateShare, batchSize, rawBefore, rawAfter, dry: strip(dry), real: strip(real), again: strip(again), ratio, peakRss });
+    console.log(`results: ${results}`);
+  } finally {
+    removeDir(dir);
+  }
+}
+
+function strip(r: ImportReport) {
+  return { ...r, problems: r.problems.length };
+}
+
+/** A purchased list: seeded rows in CSV, with some rows repeating an earlier email (a list bought twice over). */
+export async function writeLeadsCsv(file: string, rows: number, seed: number, duplicateShare: number): Promise<void> {
+  const prng = new Prng(seed);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(prng.float() * list.length)]!;
+  const out = createWriteStream(file);
+  const csv = stringify({ header: true, columns: ['First Name', 'Last Name', 'Company', 'Title', 'Email', 'Phone', 'Lead Source', 'Industry', 'Created Date'] });
+  const done = new Promise<void>((resolve, reject) => out.on('finish', resolve).on('error', reject));
+  csv.pipe(out);
+  const start = Date.now() - 548 * 86_400_000;
+  const emails: string[] = [];
+  for (let i = 0; i < rows; i++) {
+    const first = pick(FIRST_NAMES);
+    const last = pick(LAST_NAMES);
+    const form = pick(COMPANY_FORMS);
+    const stem = pick(COMPANY_STEMS);
+    const company = `${stem} ${pick(COMPANY_KINDS)}${form.suffix ? ` ${form.suffix}` : ''}`;
+    const repeat = emails.length > 0 && prng.float() < duplicateShare;
+    const email = repeat ? pick(emails) : `${first}.${last}.${i}@${stem.replace(/\W/g, '').toLowerCase()}.${form.tld}`.toLowerCase().replace(/'/g, '');
+    if (!repeat) emails.push(email);
+    const phone = `${form.phone} ${100 + Math.floor(prng.float() * 900)} ${1000000 + Math.floor(prng.float() * 9000000)}`;
+    const created = new Date(start + Math.floor(prng.float() * 547 * 86_400_000)).toISOString();
+    const ok = csv.write([first, last, company, pick(TITLES), email, phone, pick(LEAD_SOURCES), pick(INDUSTRIES), created]);
+    if (!ok) await new Promise((resolve) => csv.once('drain', resolve));
+  }
+  csv.end();
+  await done;
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
