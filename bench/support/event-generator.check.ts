@@ -27,7 +27,7 @@ import { ConversionCompleter } from '../../apps/api/src/conversion/conversion-co
 import { seededEventId } from '../../apps/api/src/write/event-ids';
 import { EventSourcedRepository } from '../../apps/api/src/write/event-sourced.repository';
 import { DEFAULT_RECORDS } from '../../apps/api/src/write/record-types';
-import { createEventGenerator, GenerateEventsOptions } from './event-generator';
+import { createEventGenerator, GenerateEventsOptions } from '../../apps/cli/src/demo/event-generator';
 import { fillStore } from './fill-store';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;

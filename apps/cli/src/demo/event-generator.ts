@@ -1,6 +1,7 @@
 /**
- * A realistic, reproducible history for the read-side benchmarks: leads, accounts, contacts and opportunities over
- * the last 18 months, every event decided by the real deciders of libs/domain.
+ * A realistic, reproducible history, for the read-side benchmarks (bench/support) and the CLI's `seed` (demo data):
+ * leads, accounts, contacts and opportunities over the last 18 months, every event decided by the real deciders of
+ * libs/domain.
  *
  *   for (const append of generateEvents({ events: 1_000_000, seed: 42 })) store.appendToStream(...)
  *
@@ -54,7 +55,7 @@ import {
   streamIdFor,
 } from '@pipeline-ledger/domain';
 import type { EventMetadata, ExpectedRevision, NewEvent } from '@pipeline-ledger/event-store';
-import { seededEventId } from '../../apps/api/src/write/event-ids';
+import { seededEventId } from '../../../api/src/write/event-ids';
 import {
   COMPANY_FORMS,
   COMPANY_KINDS,
