@@ -10,6 +10,7 @@ import { buildRecords } from '../../api/src/write/record-types';
 import { openEventStores } from '../../api/src/infrastructure/event-stores';
 import { keysCommand } from './keys.command';
 import { formsCommand } from './forms.commands';
+import { seedCommand } from './seed.command';
 
 /**
  * pipeline-ledger: operations on the stores, from the command line. Settings come from the same environment
@@ -21,6 +22,7 @@ const program = new Command()
 
 program.addCommand(keysCommand());
 program.addCommand(formsCommand());
+program.addCommand(seedCommand());
 
 program
   .command('rebuild')
