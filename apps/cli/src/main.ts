@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { ChainBreak, ChainVerifier, SqliteEventStore } from '@pipeline-ledger/event-store';
