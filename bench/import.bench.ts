@@ -25,8 +25,8 @@ import { ImportModule } from '../apps/api/src/import/import.module';
 import { LeadImporter } from '../apps/api/src/import/lead-import';
 import { formatRate, formatRatio, freshTempDir, machineInfo, parseArgsOrExit, positiveInt, removeDir, renderTable, verdict, writeResults } from './bench-support';
 import { measureRawBatchedInserts } from './raw-sqlite.baseline';
-import { COMPANY_FORMS, COMPANY_KINDS, COMPANY_STEMS, FIRST_NAMES, INDUSTRIES, LAST_NAMES, TITLES } from './support/generator-vocabulary';
-import { Prng } from './support/prng';
+import { COMPANY_FORMS, COMPANY_KINDS, COMPANY_STEMS, FIRST_NAMES, INDUSTRIES, LAST_NAMES, TITLES } from '../apps/cli/src/demo/generator-vocabulary';
+import { Prng } from '../apps/cli/src/demo/prng';
 
 const USAGE = `usage: npm run bench:import -- [--rows 200000] [--seed 42] [--duplicates 0.01] [--batch 1000]`;
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteEventStore } from '@pipeline-ledger/event-store';
 import { ALL_PROJECTIONS, ProjectorRunner, ReadModelDocument, SqliteReadModelStore } from '@pipeline-ledger/read-models';
-import { generateEvents } from '../bench/support/event-generator';
+import { generateEvents } from '../apps/cli/src/demo/event-generator';
 import { fillStore } from '../bench/support/fill-store';
 import { ApiProcess } from './support/api-process';
 import { removeDir } from './support/test-app';

@@ -1,9 +1,10 @@
 /**
  * Self-check of the event generator (jest only runs libs/, apps/ and test/ specs, so this is a script that throws):
  *
- *   npx ts-node -r tsconfig-paths/register --transpile-only bench/support/event-generator.check.ts [--events 20000] [--seed 7]
+ *   npx ts-node -r tsconfig-paths/register --transpile-only bench/support/event-generator.check.ts [--events 20000 | --leads 3000] [--seed 7]
  *
  * Generates a history into a temporary SQLite event store through fillStore and checks that
+ * (`--leads`: steered by the lead count, as the CLI's seed is, instead of the event count.)
  * 1. the store accepted every append with the revision the generator expected (fillStore checks each result), every
  *    stream is gap-free, positions follow the timeline (occurredAt never goes back) and all of it lies in the past;
  * 2. every event has the envelope the service writes (schema version, actor, correlation and causation ids, v4 ids);
@@ -27,7 +28,7 @@ import { ConversionCompleter } from '../../apps/api/src/conversion/conversion-co
 import { seededEventId } from '../../apps/api/src/write/event-ids';
 import { EventSourcedRepository } from '../../apps/api/src/write/event-sourced.repository';
 import { DEFAULT_RECORDS } from '../../apps/api/src/write/record-types';
-import { createEventGenerator, GenerateEventsOptions } from './event-generator';
+import { createEventGenerator, GenerateEventsOptions } from '../../apps/cli/src/demo/event-generator';
 import { fillStore } from './fill-store';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -48,8 +49,9 @@ const pct = (part: number, whole: number) => `${((part / whole) * 100).toFixed(1
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   if (args[0] === '--') args.shift();
-  const { values } = parseArgs({ args, options: { events: { type: 'string', default: '20000' }, seed: { type: 'string', default: '7' } } });
-  const options: GenerateEventsOptions = { events: Number(values.events), seed: Number(values.seed) };
+  const { values } = parseArgs({ args, options: { events: { type: 'string' }, leads: { type: 'string' }, seed: { type: 'string', default: '7' } } });
+  const seed = Number(values.seed);
+  const options: GenerateEventsOptions = values.leads !== undefined ? { leads: Number(values.leads), seed } : { events: Number(values.events ?? '20000'), seed };
   const dir = mkdtempSync(join(tmpdir(), 'event-generator-check-'));
   try {
     await run(options, dir);
@@ -70,7 +72,8 @@ async function run(options: GenerateEventsOptions, dir: string): Promise<void> {
       `${fill.appendsPerCommit?.toFixed(1)} appends/commit), seed ${options.seed}, window ${summary.window.start.slice(0, 10)} .. ${summary.window.end.slice(0, 10)}`,
   );
   console.log('1. every append was accepted at the revision the generator expected (checked by fillStore for each one)');
-  check(fill.events >= options.events && fill.events < options.events + 10, `about ${options.events} events, got ${fill.events}`);
+  if (options.events !== undefined) check(fill.events >= options.events && fill.events < options.events + 10, `about ${options.events} events, got ${fill.events}`);
+  if (options.leads !== undefined) check(summary.leads.created === options.leads, `exactly ${options.leads} leads, got ${summary.leads.created}`);
 
   const events: StoredEvent[] = [];
   for (let after: bigint | null = null; ; ) {
@@ -173,6 +176,7 @@ async function run(options: GenerateEventsOptions, dir: string): Promise<void> {
   for (const type of DOMAIN_EVENT_TYPES) check((counts[type] ?? 0) > 0, `at least one ${type}`);
 
   const leads = events.filter((e) => e.type === 'LeadCreated');
+  if (options.leads !== undefined) check(leads.length === options.leads, `exactly ${options.leads} LeadCreated in the store, got ${leads.length}`);
   const sources = new Map<string, number>();
   for (const e of leads) sources.set(e.data['source'] as string, (sources.get(e.data['source'] as string) ?? 0) + 1);
   for (const source of LEAD_SOURCES) check((sources.get(source) ?? 0) > 0, `leads from source ${source}`);

@@ -9,7 +9,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { EventStore } from '@pipeline-ledger/event-store';
-import type { GeneratedAppend } from './event-generator';
+import type { GeneratedAppend } from '../../apps/cli/src/demo/event-generator';
 
 export interface FillProgress {
   appends: number;

@@ -16,7 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { SqliteEventStore } from '@pipeline-ledger/event-store';
 import { formatRate, machineInfo, renderTable } from '../bench-support';
-import { createEventGenerator, defaultStartDate, GenerationSummary } from './event-generator';
+import { createEventGenerator, defaultStartDate, GenerationSummary } from '../../apps/cli/src/demo/event-generator';
 import { fillStore, FillResult } from './fill-store';
 
 const USAGE = `usage: generate.ts [--events 1000000] [--out ./data/bench-1m/events.sqlite] [--seed 42]

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import { ChainBreak, ChainVerifier, SqliteEventStore } from '@pipeline-ledger/event-store';
@@ -11,6 +12,7 @@ import { openEventStores } from '../../api/src/infrastructure/event-stores';
 import { keysCommand } from './keys.command';
 import { formsCommand } from './forms.commands';
 import { importCommand } from './import.commands';
+import { seedCommand } from './seed.command';
 
 /**
  * pipeline-ledger: operations on the stores, from the command line. Settings come from the same environment
@@ -23,6 +25,7 @@ const program = new Command()
 program.addCommand(keysCommand());
 program.addCommand(formsCommand());
 program.addCommand(importCommand());
+program.addCommand(seedCommand());
 
 program
   .command('rebuild')

@@ -1,6 +1,7 @@
 /**
- * A realistic, reproducible history for the read-side benchmarks: leads, accounts, contacts and opportunities over
- * the last 18 months, every event decided by the real deciders of libs/domain.
+ * A realistic, reproducible history, for the read-side benchmarks (bench/support) and the CLI's `seed` (demo data):
+ * leads, accounts, contacts and opportunities over the last 18 months, every event decided by the real deciders of
+ * libs/domain.
  *
  *   for (const append of generateEvents({ events: 1_000_000, seed: 42 })) store.appendToStream(...)
  *
@@ -18,10 +19,14 @@
  * `months` full calendar months (UTC) before the current month, so two runs in the same month agree; pass
  * `startDate` to pin it for good.
  *
- * The number of events is steered by the number of leads: a small calibration run (same window, another seed)
- * measures events per lead, the real run spreads slightly more leads than needed over the window and stops as
- * soon as the requested count is reached (at the end of an action, so a conversion is never cut in half). The
- * timeline therefore ends a few days before the window does; `summary().lastOccurredAt` says where.
+ * Steered by an event count (the benches) or by a lead count (the CLI's `seed`):
+ * - `events`: a small calibration run (same window, another seed) measures events per lead, the real run spreads
+ *   slightly more leads than needed over the window and stops as soon as the requested count is reached (at the end
+ *   of an action, so a conversion is never cut in half). The timeline therefore ends a few days before the window
+ *   does; `summary().lastOccurredAt` says where.
+ * - `leads`: exactly that many leads are spread over the window (each day's share rounded so that the days add up),
+ *   and the simulation runs to the window's end; the events are whatever those leads make (`summary().events`).
+ *   Leads created late in the window are simply still being worked, as in a live CRM.
  */
 import {
   AccountCommand,
@@ -54,7 +59,7 @@ import {
   streamIdFor,
 } from '@pipeline-ledger/domain';
 import type { EventMetadata, ExpectedRevision, NewEvent } from '@pipeline-ledger/event-store';
-import { seededEventId } from '../../apps/api/src/write/event-ids';
+import { seededEventId } from '../../../api/src/write/event-ids';
 import {
   COMPANY_FORMS,
   COMPANY_KINDS,
@@ -88,13 +93,20 @@ import { Prng } from './prng';
 // ------------------------------------------------------------------------------------------------ public surface
 
 export interface GenerateEventsOptions {
-  /** How many events to generate (the last action may overshoot by a few: a conversion is never cut). */
-  events: number;
+  /** How many events to generate (the last action may overshoot by a few: a conversion is never cut). Or `leads`. */
+  events?: number;
+  /** How many leads to create, exactly (the events are what they make over the window). Or `events`. */
+  leads?: number;
   seed: number;
   /** First instant of the timeline. Default: the first day (UTC) of the month `months` months before this one. */
   startDate?: Date;
   /** Length of the timeline in calendar months. Default 18. */
   months?: number;
+  /**
+   * The actor of every event (`metadata.actor`). Default: whoever would have done it in the simulated business (the
+   * record's owner, the web form, the privacy officer); the CLI's seed writes `seed`, so demo data says what it is.
+   */
+  actor?: string;
 }
 
 /** One append, in timeline order: pass it to `store.appendToStream(streamId, events, { expectedRevision })`. */
@@ -155,8 +167,11 @@ export function generateEvents(options: GenerateEventsOptions): Generator<Genera
 
 /** Like generateEvents, with access to the summary of what was generated. */
 export function createEventGenerator(options: GenerateEventsOptions): EventGenerator {
-  const { events, seed } = options;
-  if (!Number.isSafeInteger(events) || events < 1) throw new RangeError(`events must be a positive integer, got ${events}`);
+  const { events, leads, seed } = options;
+  if ((events === undefined) === (leads === undefined)) throw new RangeError('give either events or leads');
+  if (events !== undefined && (!Number.isSafeInteger(events) || events < 1)) throw new RangeError(`events must be a positive integer, got ${events}`);
+  if (leads !== undefined && (!Number.isSafeInteger(leads) || leads < 1)) throw new RangeError(`leads must be a positive integer, got ${leads}`);
+  if (options.actor !== undefined && options.actor.trim() === '') throw new RangeError('actor must not be empty');
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${seed}`);
   const months = options.months ?? 18;
   if (!Number.isInteger(months) || months < 1) throw new RangeError(`months must be a positive integer, got ${months}`);
@@ -165,22 +180,28 @@ export function createEventGenerator(options: GenerateEventsOptions): EventGener
   // occurredAt must lie in the past: a window that reaches into the future stops at "now".
   const end = Math.min(addUtcMonths(start, months), Date.now());
   if (end <= start) throw new RangeError('the window must end after it starts (and start in the past)');
+  const actor = options.actor;
+
+  if (leads !== undefined) {
+    const simulation = new PipelineSimulation({ seed, start, end, leadCount: leads, targetEvents: Infinity, exactLeads: true, actor });
+    return { appends: simulation.run(), summary: () => simulation.summary() };
+  }
 
   // Calibration: the same window with a few thousand leads (another seed) says how many events one lead makes.
   // About as many leads as the real run needs, 4,000 to 20,000 (a few seconds at most): the more, the closer the
   // estimate, and the same scale as the real run (the account pool fills the same way).
-  const calibrationLeads = Math.round(clamp(events / 7.3, 4000, 20_000));
+  const calibrationLeads = Math.round(clamp((events as number) / 7.3, 4000, 20_000));
   const calibration = new PipelineSimulation({ seed: (seed ^ 0x5bd1e995) | 0, start, end, leadCount: calibrationLeads, targetEvents: Infinity });
   for (const _ of calibration.run()) void _;
   const measured = calibration.summary();
   const eventsPerLead = measured.events / Math.max(1, measured.leads.created);
   // A little more than needed, so the count is reached near the end of the window rather than short of it: about
   // 2.5 standard deviations of the estimate and of the run's own spread (events per lead vary by ~90% of the mean).
-  const neededLeads = events / eventsPerLead;
+  const neededLeads = (events as number) / eventsPerLead;
   const margin = 1 + 2.5 * 0.9 * Math.sqrt(1 / Math.max(1, measured.leads.created) + 1 / Math.max(1, neededLeads));
   const plannedLeads = Math.max(1, Math.ceil(neededLeads * margin));
 
-  const simulation = new PipelineSimulation({ seed, start, end, leadCount: plannedLeads, targetEvents: events });
+  const simulation = new PipelineSimulation({ seed, start, end, leadCount: plannedLeads, targetEvents: events as number, actor });
   simulation.calibration = { eventsPerLead: round(eventsPerLead, 3), margin: round(margin, 3), plannedLeads };
   return { appends: simulation.run(), summary: () => simulation.summary() };
 }
@@ -330,6 +351,10 @@ interface SimulationOptions {
   leadCount: number;
   /** Stop (at the end of an action) once this many events were generated. */
   targetEvents: number;
+  /** Create exactly leadCount leads, all inside the window (otherwise about that many, randomly rounded per day). */
+  exactLeads?: boolean;
+  /** Every event's actor, instead of the simulated one. */
+  actor?: string;
 }
 
 interface Campaign {
@@ -364,6 +389,9 @@ class PipelineSimulation {
   private readonly pool: AccountEntry[] = [];
   private readonly poolSize: number;
   private poolNext = 0;
+  /** exactLeads: the expected leads of the days so far, and the leads scheduled for them. */
+  private expectedLeadsSoFar = 0;
+  private leadsScheduled = 0;
   /** Records with something still ahead of them, by stream id. */
   private readonly live = new Map<string, StreamRecord<unknown>>();
   calibration: GenerationSummary['calibration'] = null;
@@ -466,7 +494,7 @@ class PipelineSimulation {
   private meta(actor: string, t: number): EventMetadata {
     // As an HTTP request without X-Correlation-Id: one command id, both the correlation and the causation.
     const commandId = this.rng.uuid();
-    return { actor, correlationId: commandId, causationId: commandId, occurredAt: iso(t) };
+    return { actor: this.options.actor ?? actor, correlationId: commandId, causationId: commandId, occurredAt: iso(t) };
   }
 
   /**
@@ -572,12 +600,25 @@ class PipelineSimulation {
 
   /** Schedules the day's new leads (randomised rounding of the expected number) and the next day. */
   private startDay(day: number): void {
+    const { start, end, leadCount, exactLeads } = this.options;
     const expected = this.leadsPerUnitFactor * this.dayFactor(day);
-    const count = Math.floor(expected + this.rng.float());
-    const from = Math.max(day, this.options.start);
+    let count: number;
+    if (exactLeads) {
+      // The running total rounded: the days add up to leadCount exactly (the last day takes what is left).
+      this.expectedLeadsSoFar += expected;
+      const total = day + DAY >= end ? leadCount : Math.min(leadCount, Math.round(this.expectedLeadsSoFar));
+      count = Math.max(0, total - this.leadsScheduled);
+      this.leadsScheduled += count;
+    } else {
+      count = Math.floor(expected + this.rng.float());
+    }
+    const from = Math.max(day, start);
     for (let i = 0; i < count; i++) {
-      const t = day + this.officeHour();
-      this.schedule(t < from ? from + Math.floor(this.rng.float() * HOUR) : t, { kind: 'createLead' });
+      let t = day + this.officeHour();
+      t = t < from ? from + Math.floor(this.rng.float() * HOUR) : t;
+      // Every lead inside the window (one planned beyond its end would never be created).
+      if (exactLeads && t >= end) t = from + Math.floor(this.rng.float() * (end - from));
+      this.schedule(t, { kind: 'createLead' });
     }
     if (day + DAY < this.options.end) this.schedule(day + DAY, { kind: 'day' });
   }
