@@ -2,7 +2,8 @@ import { StoredEvent } from '@pipeline-ledger/event-store';
 
 /**
  * Days and months in business time (when it happened, not when it was recorded: an import may back-date events),
- * as UTC calendar dates. Counters are kept per day; a query over a window adds up its days.
+ * as UTC calendar dates. Counters are kept per day; a query over a window adds up its days. The conversion and win
+ * rate counters also keep the day each event was recorded on, for timeBasis=recorded (time-basis.ts).
  */
 
 /** The UTC calendar day (YYYY-MM-DD) of an ISO 8601 instant, offsets included. Throws on a value that is not one. */

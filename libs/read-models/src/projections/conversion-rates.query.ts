@@ -4,6 +4,7 @@ import { compareGroups, groupOf } from './group-key';
 import { CONVERSION_SUM_FIELDS, CONVERSION_TIERS, FUNNEL_FIELDS, FunnelField } from './lead-conversion.counters';
 import { SumPlan, SumRequest, dayWindowFilters, eqFilter, sliceWindow } from './query-request';
 import { numberField, rate } from './rate';
+import { DEFAULT_TIME_BASIS, TimeBasis, countedForFilter } from './time-basis';
 import { TIME_TO_CONVERT_FIELDS, TimeToConvert, timeToConvertFromHistogram } from './time-to-convert.histogram';
 
 export const CONVERSION_BASES = ['cohort', 'period'] as const;
@@ -14,10 +15,12 @@ export type ConversionGroupBy = (typeof CONVERSION_GROUP_BY)[number];
 
 /**
  * Conversion rates over a window of days (inclusive, YYYY-MM-DD; an open end is unbounded), on one basis, grouped
- * by any combination of source, owner, campaign and month, optionally for one source, owner or campaign.
+ * by any combination of source, owner, campaign and month, optionally for one source, owner or campaign. The days
+ * and months are those of `timeBasis` (time-basis.ts): business days (occurred, the default) or recorded days.
  */
 export interface ConversionRatesParams {
   basis: ConversionBasis;
+  timeBasis?: TimeBasis;
   from?: string;
   to?: string;
   groupBy: ConversionGroupBy[];
@@ -53,6 +56,8 @@ export interface ConversionGroup extends ConversionFigures {
 
 export interface ConversionRatesAnswer {
   basis: ConversionBasis;
+  /** Whose days the window and cohortMonth are: when it happened in the business, or when the store recorded it. */
+  timeBasis: TimeBasis;
   /** What the numbers count, in words. */
   basisDescription: string;
   window: { from: string | null; to: string | null };
@@ -80,7 +85,7 @@ export function conversionRatesQuery(params: ConversionRatesParams): SumPlan {
   const tiers = CONVERSION_TIERS[params.basis];
   const tier = tiers.find((t) => [...asked].every((field) => field === 'month' || (t.dimensions as readonly string[]).includes(field))) ?? tiers[tiers.length - 1]!;
   const groupBy = params.groupBy.map((g) => GROUP_FIELDS[g]);
-  const dimensions = [...eqFilter('source', params.source), ...eqFilter('owner', params.owner), ...eqFilter('campaign', params.campaign)];
+  const dimensions = [...eqFilter('source', params.source), ...eqFilter('owner', params.owner), ...eqFilter('campaign', params.campaign), countedForFilter(params.timeBasis)];
   const part = (collection: string, window: Filter[]): SumRequest => ({ collection, query: { filters: [...window, ...dimensions], groupBy, sum: CONVERSION_SUM_FIELDS } });
   const slices = sliceWindow(params.from, params.to);
   const parts: SumRequest[] = [];
@@ -97,6 +102,7 @@ export function conversionRatesAnswer(rows: readonly SumRow[], params: Conversio
     .map(({ group, row }) => ({ group, ...figures([row]) }));
   return {
     basis: params.basis,
+    timeBasis: params.timeBasis ?? DEFAULT_TIME_BASIS,
     basisDescription: describeBasis(params),
     window: { from: params.from ?? null, to: params.to ?? null },
     filters: { source: params.source ?? null, owner: params.owner ?? null, campaign: params.campaign ?? null },
@@ -125,6 +131,19 @@ function figures(rows: readonly SumRow[]): ConversionFigures {
 
 function describeBasis(params: ConversionRatesParams): string {
   const window = `${params.from ?? 'the beginning'} to ${params.to ?? 'today'}`;
+  if ((params.timeBasis ?? DEFAULT_TIME_BASIS) === 'recorded') {
+    if (params.basis === 'cohort') {
+      return (
+        `cohort: the leads recorded from ${window} (the day the store recorded their creation, not their business date), ` +
+        'and what became of them at any date since (contacted ever; qualified, disqualified as they stand now; converted); ' +
+        'cohortMonth is the month they were recorded'
+      );
+    }
+    return (
+      `period: contacts, qualifications, disqualifications and conversions recorded from ${window}, ` +
+      `over the leads recorded from ${window} (by the day the store recorded each, not its business date); cohortMonth is the month they were recorded in`
+    );
+  }
   if (params.basis === 'cohort') {
     return (
       `cohort: the leads created from ${window}, and what became of them at any date since ` +

@@ -34,6 +34,7 @@ export * from './money-totals';
 export * from './list-page';
 export * from './query-request';
 export * from './time-to-convert.histogram';
+export * from './time-basis';
 export type { OpportunityStatus } from './opportunity-events';
 
 /** Every projection of this folder, for the runner to start. Collection names are unique across them. */

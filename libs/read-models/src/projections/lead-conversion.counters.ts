@@ -1,6 +1,7 @@
 import { CollectionDefinition, CounterIncrement } from '../read-model-store.port';
 import { monthOf } from './business-time';
 import { counterId, diffIncrements } from './counter-increments';
+import { CountedFor } from './time-basis';
 import { TIME_TO_CONVERT_FIELDS } from './time-to-convert.histogram';
 
 export const CONVERSION_LEADS = 'conversion_leads';
@@ -47,8 +48,8 @@ export const CONVERSION_COUNTER_COLLECTIONS: CollectionDefinition[] = [...CONVER
 
 /**
  * What the conversion counters remember of one lead: its group (source, current owner, campaign) and, for each
- * step of the funnel it stands at, the business day it got there. That is enough to take every count it
- * contributes back out of one group and put it into another when the group changes.
+ * step of the funnel it stands at, the business day it got there and the day the store recorded that. That is
+ * enough to take every count it contributes back out of one group and put it into another when the group changes.
  *
  * What each flag means (the same on both bases, so that the period counts of all days add up to the cohort counts):
  * - contacted: it was ever contacted (dated by the first contact);
@@ -70,6 +71,12 @@ export interface ConversionLeadDocument {
   qualifiedDay: string | null;
   disqualifiedDay: string | null;
   convertedDay: string | null;
+  /** The days (UTC) the store recorded the events that put it there: its cohort day with timeBasis=recorded, etc. */
+  createdRecordedDay: string;
+  contactedRecordedDay: string | null;
+  qualifiedRecordedDay: string | null;
+  disqualifiedRecordedDay: string | null;
+  convertedRecordedDay: string | null;
   withOpportunity: boolean;
   /** The histogram field its time to convert falls in; null until converted. */
   timeToConvertField: string | null;
@@ -87,7 +94,10 @@ export const CONVERSION_SUM_FIELDS: readonly string[] = [...FUNNEL_FIELDS, ...TI
  * A conversion counter document, in `conversion_cohorts` (one per created day x source x owner x campaign: the
  * leads created that day and what became of them, ever) or `conversion_periods` (one per day x source x owner x
  * campaign: what happened that day; `created` there is the leads created that day). `month` (YYYY-MM) is the
- * day's, for grouping by month. The histogram fields (ttc_le_1h ...) count conversions by how long they took.
+ * day's, for grouping by month. The histogram fields (ttc_le_1h ...) count conversions by how long they took (in
+ * business time, whatever the basis). `timeBasis` says whose day it is (time-basis.ts): `both` when the business
+ * day and the recorded day of what it counts are the same, else `occurred` or `recorded`; the monthly rollups say
+ * the same of months.
  */
 export interface ConversionCounterDocument extends Record<FunnelField, number> {
   id: string;
@@ -96,18 +106,19 @@ export interface ConversionCounterDocument extends Record<FunnelField, number> {
   source: string;
   owner: string;
   campaign: string | null;
+  timeBasis: CountedFor;
   [field: string]: unknown;
 }
 
 /** Every count a lead adds to both collections, in its present state. */
 export function conversionContributions(doc: ConversionLeadDocument | null): CounterIncrement[] {
-  if (!doc) return [];
-  const daily: CounterIncrement[] = [];
+  const counters: CounterIncrement[] = [];
+  if (!doc) return counters;
   for (const step of STEPS) {
     const counts = step(doc);
-    if (counts) daily.push(counter(counts[0], counts[1], doc, counts[2]));
+    if (counts) pushCounters(counters, counts, doc, counts[3]);
   }
-  return [...daily, ...daily.flatMap(rollups)];
+  return counters;
 }
 
 /**
@@ -124,21 +135,17 @@ export function conversionChanges(before: ConversionLeadDocument | null, after: 
     return diffIncrements(conversionContributions(before), conversionContributions(after));
   }
   const changes: CounterIncrement[] = [];
-  const push = (daily: CounterIncrement) => {
-    changes.push(daily);
-    for (const rollup of rollups(daily)) changes.push(rollup);
-  };
   for (const step of STEPS) {
     const was = step(before);
     const is = step(after);
-    if (was && is && was[1] === is[1]) {
-      // The same counter (the cohort's: its counts changed): add the difference.
-      const delta = difference(was[2], is[2]);
-      if (delta) push(counter(is[0], is[1], after, delta));
+    if (was && is && was[1] === is[1] && was[2] === is[2]) {
+      // The same counters (the cohort's: its counts changed): add the difference.
+      const delta = difference(was[3], is[3]);
+      if (delta) pushCounters(changes, is, after, delta);
       continue;
     }
-    if (was) push(counter(was[0], was[1], before, negated(was[2])));
-    if (is) push(counter(is[0], is[1], after, is[2]));
+    if (was) pushCounters(changes, was, before, negated(was[3]));
+    if (is) pushCounters(changes, is, after, is[3]);
   }
   return changes;
 }
@@ -162,18 +169,19 @@ function negated(add: Record<string, number>): Record<string, number> {
   return result;
 }
 
-/** One step's daily counter: collection, day, and what the lead adds to it. */
-type Step = readonly [collection: string, day: string, add: Record<string, number>];
+/** One step's full-detail daily collection, its business day and recorded day, and what the lead adds there. */
+type Step = readonly [collection: string, day: string, recordedDay: string, add: Record<string, number>];
 
 /**
  * The steps of the funnel, each the daily counter one lead adds to for it (null: not reached): the cohort of its
  * created day (every count, whatever day it happened), then the period counters of the days it was created,
- * first contacted, qualified, disqualified and converted.
+ * first contacted, qualified, disqualified and converted. Each with the day it was recorded on, for timeBasis=recorded.
  */
 const STEPS: ReadonlyArray<(doc: ConversionLeadDocument) => Step | null> = [
   (doc) => [
     CONVERSION_COHORTS,
     doc.createdDay,
+    doc.createdRecordedDay ?? doc.createdDay,
     {
       created: 1,
       contacted: doc.contactedDay ? 1 : 0,
@@ -182,11 +190,11 @@ const STEPS: ReadonlyArray<(doc: ConversionLeadDocument) => Step | null> = [
       ...conversionCounts(doc),
     },
   ],
-  (doc) => [CONVERSION_PERIODS, doc.createdDay, { created: 1 }],
-  (doc) => (doc.contactedDay ? [CONVERSION_PERIODS, doc.contactedDay, { contacted: 1 }] : null),
-  (doc) => (doc.qualifiedDay ? [CONVERSION_PERIODS, doc.qualifiedDay, { qualified: 1 }] : null),
-  (doc) => (doc.disqualifiedDay ? [CONVERSION_PERIODS, doc.disqualifiedDay, { disqualified: 1 }] : null),
-  (doc) => (doc.convertedDay ? [CONVERSION_PERIODS, doc.convertedDay, conversionCounts(doc)] : null),
+  (doc) => [CONVERSION_PERIODS, doc.createdDay, doc.createdRecordedDay ?? doc.createdDay, { created: 1 }],
+  (doc) => (doc.contactedDay ? [CONVERSION_PERIODS, doc.contactedDay, doc.contactedRecordedDay ?? doc.contactedDay, { contacted: 1 }] : null),
+  (doc) => (doc.qualifiedDay ? [CONVERSION_PERIODS, doc.qualifiedDay, doc.qualifiedRecordedDay ?? doc.qualifiedDay, { qualified: 1 }] : null),
+  (doc) => (doc.disqualifiedDay ? [CONVERSION_PERIODS, doc.disqualifiedDay, doc.disqualifiedRecordedDay ?? doc.disqualifiedDay, { disqualified: 1 }] : null),
+  (doc) => (doc.convertedDay ? [CONVERSION_PERIODS, doc.convertedDay, doc.convertedRecordedDay ?? doc.convertedDay, conversionCounts(doc)] : null),
 ];
 
 function conversionCounts(doc: ConversionLeadDocument): Record<string, number> {
@@ -196,27 +204,48 @@ function conversionCounts(doc: ConversionLeadDocument): Record<string, number> {
   return counts;
 }
 
-/** The same increment on the rollups of a daily counter: its month, and its day and month in the coarser tiers. */
-function rollups(daily: CounterIncrement): CounterIncrement[] {
-  const { day, month, source, owner, campaign } = daily.group as { day: string; month: string; source: string; owner: string; campaign: string | null };
-  const add = daily.add;
-  const [bySource, byOwner, byCampaign, full] = CONVERSION_TIERS[daily.collection === CONVERSION_COHORTS ? 'cohort' : 'period'] as ConversionCounterTier[];
-  return [
-    { collection: full!.monthly, id: counterId([month, source, owner, campaign]), group: { month, source, owner, campaign }, add },
-    { collection: bySource!.daily, id: counterId([day, source]), group: { day, month, source }, add },
-    { collection: bySource!.monthly, id: counterId([month, source]), group: { month, source }, add },
-    { collection: byOwner!.daily, id: counterId([day, owner]), group: { day, month, owner }, add },
-    { collection: byOwner!.monthly, id: counterId([month, owner]), group: { month, owner }, add },
-    { collection: byCampaign!.daily, id: counterId([day, campaign]), group: { day, month, campaign }, add },
-    { collection: byCampaign!.monthly, id: counterId([month, campaign]), group: { month, campaign }, add },
-  ];
+/**
+ * The counters one step adds `add` to: its full-detail daily counter and the rollups (its month, and its day and
+ * month in the coarser tiers). A day (or month) that is both the business one and the recorded one gets one
+ * counter, counting for both bases; otherwise one for each basis (see time-basis.ts). Appends to `out`: a rebuild
+ * calls this for every step of every lead event, so it allocates nothing but the increments.
+ */
+function pushCounters(out: CounterIncrement[], step: Step, doc: ConversionLeadDocument, add: Record<string, number>): void {
+  const [collection, day, recordedDay] = step;
+  const tiers = CONVERSION_TIERS[collection === CONVERSION_COHORTS ? 'cohort' : 'period'];
+  if (day === recordedDay) pushDaily(out, tiers, day, 'both', doc, add);
+  else {
+    pushDaily(out, tiers, day, 'occurred', doc, add);
+    pushDaily(out, tiers, recordedDay, 'recorded', doc, add);
+  }
+  const month = monthOf(day);
+  const recordedMonth = monthOf(recordedDay);
+  if (month === recordedMonth) pushMonthly(out, tiers, month, 'both', doc, add);
+  else {
+    pushMonthly(out, tiers, month, 'occurred', doc, add);
+    pushMonthly(out, tiers, recordedMonth, 'recorded', doc, add);
+  }
 }
 
-function counter(collection: string, day: string, doc: ConversionLeadDocument, add: Record<string, number>): CounterIncrement {
-  return {
-    collection,
-    id: counterId([day, doc.source, doc.owner, doc.campaign]),
-    group: { day, month: monthOf(day), source: doc.source, owner: doc.owner, campaign: doc.campaign },
-    add,
-  };
+function pushDaily(out: CounterIncrement[], tiers: readonly ConversionCounterTier[], day: string, timeBasis: CountedFor, doc: ConversionLeadDocument, add: Record<string, number>): void {
+  const { source, owner, campaign } = doc;
+  const month = monthOf(day);
+  const [bySource, byOwner, byCampaign, full] = tiers as ConversionCounterTier[];
+  out.push(
+    { collection: full!.daily, id: counterId([day, source, owner, campaign, timeBasis]), group: { day, month, source, owner, campaign, timeBasis }, add },
+    { collection: bySource!.daily, id: counterId([day, source, timeBasis]), group: { day, month, source, timeBasis }, add },
+    { collection: byOwner!.daily, id: counterId([day, owner, timeBasis]), group: { day, month, owner, timeBasis }, add },
+    { collection: byCampaign!.daily, id: counterId([day, campaign, timeBasis]), group: { day, month, campaign, timeBasis }, add },
+  );
+}
+
+function pushMonthly(out: CounterIncrement[], tiers: readonly ConversionCounterTier[], month: string, timeBasis: CountedFor, doc: ConversionLeadDocument, add: Record<string, number>): void {
+  const { source, owner, campaign } = doc;
+  const [bySource, byOwner, byCampaign, full] = tiers as ConversionCounterTier[];
+  out.push(
+    { collection: full!.monthly, id: counterId([month, source, owner, campaign, timeBasis]), group: { month, source, owner, campaign, timeBasis }, add },
+    { collection: bySource!.monthly, id: counterId([month, source, timeBasis]), group: { month, source, timeBasis }, add },
+    { collection: byOwner!.monthly, id: counterId([month, owner, timeBasis]), group: { month, owner, timeBasis }, add },
+    { collection: byCampaign!.monthly, id: counterId([month, campaign, timeBasis]), group: { month, campaign, timeBasis }, add },
+  );
 }

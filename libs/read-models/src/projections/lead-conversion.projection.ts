@@ -4,6 +4,7 @@ import { businessDay, hoursBetween, occurredAt } from './business-time';
 import { domainEventOf } from './domain-event';
 import { LEAD_EVENT_TYPES, leadIdOf } from './lead-events';
 import { CONVERSION_COUNTER_COLLECTIONS, CONVERSION_LEADS, ConversionLeadDocument, conversionChanges } from './lead-conversion.counters';
+import { recordedDay } from './time-basis';
 import { timeToConvertField } from './time-to-convert.histogram';
 
 /**
@@ -22,10 +23,14 @@ import { timeToConvertField } from './time-to-convert.histogram';
  * Each count is also kept in rollups (see CONVERSION_TIERS): by month, and by day and month per source, per owner
  * and per campaign alone, so that a question reads a few rows per month and per day at its window's ends, whatever
  * the number of leads.
+ *
+ * Every day is kept twice over, as the business day and as the day the store recorded the event, for
+ * timeBasis=occurred|recorded (time-basis.ts): a counter whose two days (or months) agree counts for both, so only
+ * back-dated events write a second set of counters.
  */
 export const leadConversionProjection: Projection<ConversionLeadDocument> = {
   name: 'lead-conversion',
-  version: 3, // 2: the monthly rollups; 3: the rollups by source, by owner and by campaign
+  version: 4, // 2: the monthly rollups; 3: the rollups by source, by owner and by campaign; 4: timeBasis (recorded days)
   collections: [{ name: CONVERSION_LEADS, indexedFields: [] }, ...CONVERSION_COUNTER_COLLECTIONS],
   eventTypes: LEAD_EVENT_TYPES,
   entityCollection: CONVERSION_LEADS,
@@ -56,6 +61,11 @@ function evolve(event: StoredEvent, current: ConversionLeadDocument | null): Con
       convertedDay: null,
       withOpportunity: false,
       timeToConvertField: null,
+      createdRecordedDay: recordedDay(event),
+      contactedRecordedDay: null,
+      qualifiedRecordedDay: null,
+      disqualifiedRecordedDay: null,
+      convertedRecordedDay: null,
     };
   }
   // A converted lead is final (the domain refuses any later command); nothing after it moves its counts.
@@ -70,24 +80,26 @@ function evolve(event: StoredEvent, current: ConversionLeadDocument | null): Con
       return { ...current, owner: e.data.owner };
     case 'LeadContacted':
       if (current.contactedDay) return undefined;
-      return { ...current, contactedDay: businessDay(occurredAt(event, e.data.contactedAt)) };
+      return { ...current, contactedDay: businessDay(occurredAt(event, e.data.contactedAt)), contactedRecordedDay: recordedDay(event) };
     case 'LeadQualified': {
-      if (!e.data.qualified) return current.qualifiedDay ? { ...current, qualifiedDay: null } : undefined;
+      if (!e.data.qualified) return current.qualifiedDay ? { ...current, qualifiedDay: null, qualifiedRecordedDay: null } : undefined;
       if (current.qualifiedDay) return undefined;
-      return { ...current, qualifiedDay: businessDay(occurredAt(event, e.data.assessedAt)) };
+      return { ...current, qualifiedDay: businessDay(occurredAt(event, e.data.assessedAt)), qualifiedRecordedDay: recordedDay(event) };
     }
     case 'LeadDisqualified':
-      return { ...current, disqualifiedDay: businessDay(occurredAt(event, e.data.disqualifiedAt)) };
+      return { ...current, disqualifiedDay: businessDay(occurredAt(event, e.data.disqualifiedAt)), disqualifiedRecordedDay: recordedDay(event) };
     case 'LeadNurtureStarted':
     case 'LeadReopened':
-      return current.disqualifiedDay ? { ...current, disqualifiedDay: null } : undefined;
+      return current.disqualifiedDay ? { ...current, disqualifiedDay: null, disqualifiedRecordedDay: null } : undefined;
     case 'LeadConverted': {
       const convertedAt = occurredAt(event, e.data.convertedAt);
       return {
         ...current,
         // A lead is converted from a workable status, so it is not disqualified any more.
         disqualifiedDay: null,
+        disqualifiedRecordedDay: null,
         convertedDay: businessDay(convertedAt),
+        convertedRecordedDay: recordedDay(event),
         withOpportunity: e.data.opportunity !== null,
         timeToConvertField: timeToConvertField(hoursBetween(current.createdAt, convertedAt)),
       };

@@ -11,7 +11,8 @@ import {
 } from './lead-conversion.counters';
 import { dayWindowFilters, eqFilter, runSumPlan } from './query-request';
 import { leadConversionProjection } from './lead-conversion.projection';
-import { EventLog } from './testing/event-log';
+import { EventLog, recordedAt } from './testing/event-log';
+import { TimeBasis } from './time-basis';
 import { InMemoryProjectionStore } from './testing/in-memory-projection-store';
 import {
   leadContacted,
@@ -246,14 +247,21 @@ describe('lead conversion: cohort and period', () => {
       convertedDay: '2025-03-05',
       withOpportunity: true,
       timeToConvertField: 'ttc_le_720h',
+      // Every event recorded live (a second after it happened): the same days.
+      createdRecordedDay: '2025-02-10',
+      contactedRecordedDay: '2025-02-11',
+      qualifiedRecordedDay: null,
+      disqualifiedRecordedDay: null,
+      convertedRecordedDay: '2025-03-05',
     });
-    expect(store.document(CONVERSION_COHORTS, JSON.stringify(['2025-02-10', 'Referral', 'alice', null]))).toEqual({
-      id: '["2025-02-10","Referral","alice",null]',
+    expect(store.document(CONVERSION_COHORTS, JSON.stringify(['2025-02-10', 'Referral', 'alice', null, 'both']))).toEqual({
+      id: '["2025-02-10","Referral","alice",null,"both"]',
       day: '2025-02-10',
       month: '2025-02',
       source: 'Referral',
       owner: 'alice',
       campaign: null,
+      timeBasis: 'both',
       created: 1,
       contacted: 1,
       converted: 1,
@@ -269,7 +277,7 @@ describe('lead conversion: cohort and period', () => {
       '2025-02-02', '2025-02-03', '2025-02-05', '2025-02-10', '2025-02-11', '2025-03-01', '2025-03-05',
     ]);
     const oneByOne = new InMemoryProjectionStore([leadConversionProjection]).run(sixLeads().events, 1);
-    expect(oneByOne.document(CONVERSION_PERIODS, JSON.stringify(['2025-02-12', 'Referral', 'alice', null]))).toMatchObject({ disqualified: 0 });
+    expect(oneByOne.document(CONVERSION_PERIODS, JSON.stringify(['2025-02-12', 'Referral', 'alice', null, 'both']))).toMatchObject({ disqualified: 0 });
   });
 
   it('gives the same answers whether events come one per batch or all in one', async () => {
@@ -288,43 +296,54 @@ describe('lead conversion: cohort and period', () => {
             { field: 'day', op: 'gte', value: '2025-01-03' },
             { field: 'day', op: 'lte', value: '2025-01-31' },
             { field: 'campaign', op: 'eq', value: 'Spring' },
+            { field: 'timeBasis', op: 'in', value: ['both', 'occurred'] },
           ],
           groupBy: ['month', 'owner'],
           sum: CONVERSION_SUM_FIELDS,
         },
       },
     ]);
-    const bySource = conversionRatesQuery({ basis: 'period', from: '2025-01-03', to: '2025-03-31', groupBy: ['cohortMonth', 'source'] });
+    const recorded = { field: 'timeBasis', op: 'in', value: ['both', 'recorded'] };
+    const bySource = conversionRatesQuery({ basis: 'period', timeBasis: 'recorded', from: '2025-01-03', to: '2025-03-31', groupBy: ['cohortMonth', 'source'] });
     expect(bySource.parts.map((p) => [p.collection, p.query.filters])).toEqual([
-      [CONVERSION_PERIODS_BY_SOURCE_MONTHLY, [{ field: 'month', op: 'gte', value: '2025-02' }, { field: 'month', op: 'lte', value: '2025-03' }]],
-      [CONVERSION_PERIODS_BY_SOURCE, [{ field: 'day', op: 'gte', value: '2025-01-03' }, { field: 'day', op: 'lte', value: '2025-01-31' }]],
+      [CONVERSION_PERIODS_BY_SOURCE_MONTHLY, [{ field: 'month', op: 'gte', value: '2025-02' }, { field: 'month', op: 'lte', value: '2025-03' }, recorded]],
+      [CONVERSION_PERIODS_BY_SOURCE, [{ field: 'day', op: 'gte', value: '2025-01-03' }, { field: 'day', op: 'lte', value: '2025-01-31' }, recorded]],
     ]);
-    expect(conversionRatesQuery({ basis: 'cohort', groupBy: [] }).parts.map((p) => [p.collection, p.query.filters])).toEqual([[CONVERSION_COHORTS_BY_SOURCE_MONTHLY, []]]);
+    expect(conversionRatesQuery({ basis: 'cohort', groupBy: [] }).parts.map((p) => [p.collection, p.query.filters])).toEqual([
+      [CONVERSION_COHORTS_BY_SOURCE_MONTHLY, [{ field: 'timeBasis', op: 'in', value: ['both', 'occurred'] }]],
+    ]);
     expect(conversionRatesQuery({ basis: 'cohort', to: '2024-02-29', owner: 'alice', groupBy: [] }).parts.map((p) => p.collection)).toEqual(['conversion_cohorts_by_owner_monthly']); // leap day
     expect(conversionRatesQuery({ basis: 'cohort', groupBy: ['campaign', 'cohortMonth'] }).parts.map((p) => p.collection)).toEqual(['conversion_cohorts_by_campaign_monthly']);
     expect(conversionRatesQuery({ basis: 'cohort', groupBy: ['owner'], source: 'Web Form' }).parts.map((p) => p.collection)).toEqual([CONVERSION_COHORTS_MONTHLY]);
   });
 
   it('answers exactly what the daily counters say, for any window, grouping and filter (whole months, edges, tiers)', async () => {
-    // Leads on both sides of every month boundary of Q1, over two sources, owners and campaigns.
-    const log = sixLeads();
+    // Leads on both sides of every month boundary of Q1, over two sources, owners and campaigns; and the leads of
+    // an import recorded in March whose business days are in January and February (and one in March itself).
+    const log = withImport();
     const store = new InMemoryProjectionStore([leadConversionProjection]).run(log.events, 100);
     const days = ['2024-12-31', '2025-01-01', '2025-01-10', '2025-01-15', '2025-01-31', '2025-02-01', '2025-02-03', '2025-02-12', '2025-02-28', '2025-03-01', '2025-03-05', '2025-03-31', '2025-04-01'];
     const groupings: ConversionRatesParams['groupBy'][] = [[], ['source'], ['cohortMonth'], ['source', 'cohortMonth'], ['owner'], ['campaign', 'cohortMonth']];
     const filters: Partial<ConversionRatesParams>[] = [{}, { source: 'Referral' }, { owner: 'alice' }, { campaign: 'Spring' }];
     let checked = 0;
-    for (const basis of ['cohort', 'period'] as const) {
+    for (const [basis, timeBasis] of [['cohort', 'occurred'], ['period', 'occurred'], ['cohort', 'recorded'], ['period', 'recorded']] as const) {
       for (const from of [undefined, ...days]) {
         for (const to of [undefined, ...days]) {
           if (from !== undefined && to !== undefined && from > to) continue;
           const groupBy = groupings[checked % groupings.length]!;
           const filter = filters[Math.floor(checked / groupings.length) % filters.length]!;
-          const params: ConversionRatesParams = { basis, from, to, groupBy, ...filter };
+          const params: ConversionRatesParams = { basis, timeBasis, from, to, groupBy, ...filter };
           const answer = conversionRatesAnswer(await runSumPlan(store, conversionRatesQuery(params)), params);
           // The reference: the full daily counters of the basis, day by day.
           const fields = groupBy.map((g) => (g === 'cohortMonth' ? 'month' : g));
           const daily = await store.sum(basis === 'cohort' ? CONVERSION_COHORTS : CONVERSION_PERIODS, {
-            filters: [...dayWindowFilters('day', from, to), ...eqFilter('source', params.source), ...eqFilter('owner', params.owner), ...eqFilter('campaign', params.campaign)],
+            filters: [
+              ...dayWindowFilters('day', from, to),
+              ...eqFilter('source', params.source),
+              ...eqFilter('owner', params.owner),
+              ...eqFilter('campaign', params.campaign),
+              { field: 'timeBasis', op: 'in', value: ['both', timeBasis] },
+            ],
             groupBy: fields,
             sum: CONVERSION_SUM_FIELDS,
           });
@@ -333,10 +352,150 @@ describe('lead conversion: cohort and period', () => {
         }
       }
     }
-    expect(checked).toBeGreaterThan(150);
+    expect(checked).toBeGreaterThan(300);
   });
 });
 
 function pick(answer: ConversionRatesAnswer) {
   return { groups: answer.groups, total: answer.total };
 }
+
+/**
+ * sixLeads, then an import of another CRM's history that the store recorded on 2025-03-20 (business time earlier):
+ * L7 (Partner, carol) created Jan 8, contacted Jan 9, converted with an opportunity Feb 14; L9 (Partner, carol)
+ * created Mar 3. After the import, live: L9 contacted Mar 25, and L8 (Partner, carol) created Mar 20.
+ */
+function withImport(): EventLog {
+  const imported = (n: number) => `2025-03-20T08:00:0${n}Z`;
+  return sixLeads().add(
+    recordedAt(imported(1), leadCreated('L7', '2025-01-08T09:00:00Z', { source: 'Partner', owner: 'carol', campaign: null })),
+    recordedAt(imported(2), leadContacted('L7', '2025-01-09T09:00:00Z')),
+    recordedAt(imported(3), leadConverted('L7', '2025-02-14T09:00:00Z', 'O7', 'carol')),
+    recordedAt(imported(4), leadCreated('L9', '2025-03-03T09:00:00Z', { source: 'Partner', owner: 'carol', campaign: null })),
+    leadCreated('L8', '2025-03-20T10:00:00Z', { source: 'Partner', owner: 'carol', campaign: null }),
+    leadContacted('L9', '2025-03-25T09:00:00Z'),
+  );
+}
+
+describe('lead conversion: timeBasis occurred or recorded', () => {
+  const counts = async (log: EventLog, params: Partial<ConversionRatesParams>) => (await rates(log, params)).total.counts;
+
+  it('cohort: a back-dated lead is in the cohort of its business day with occurred, of the day it was recorded with recorded', async () => {
+    const occurredJan = await rates(withImport(), { basis: 'cohort', timeBasis: 'occurred', ...JAN });
+    expect(occurredJan.timeBasis).toBe('occurred');
+    expect(occurredJan.basisDescription).toMatch(/^cohort: the leads created from 2025-01-01 to 2025-01-31/);
+    // sixLeads' three January leads, and L7 (created Jan 8, converted Feb 14).
+    expect(occurredJan.total.counts).toEqual({ created: 4, contacted: 3, qualified: 1, disqualified: 1, converted: 3, convertedWithOpportunity: 2 });
+    const recordedJan = await rates(withImport(), { basis: 'cohort', timeBasis: 'recorded', ...JAN });
+    expect(recordedJan.timeBasis).toBe('recorded');
+    expect(recordedJan.basisDescription).toMatch(/^cohort: the leads recorded from 2025-01-01 to 2025-01-31/);
+    expect(recordedJan.total.counts).toEqual({ created: 3, contacted: 2, qualified: 1, disqualified: 1, converted: 2, convertedWithOpportunity: 1 });
+
+    // The import's day: L7 and L9 recorded then, L8 created live then; everything that became of them.
+    const importDay = { from: '2025-03-20', to: '2025-03-20' };
+    expect(await counts(withImport(), { basis: 'cohort', timeBasis: 'recorded', ...importDay })).toEqual({
+      created: 3,
+      contacted: 2,
+      qualified: 0,
+      disqualified: 0,
+      converted: 1,
+      convertedWithOpportunity: 1,
+    });
+    expect(await counts(withImport(), { basis: 'cohort', timeBasis: 'occurred', ...importDay })).toMatchObject({ created: 1, contacted: 0, converted: 0 });
+    // Time to convert stays a business duration (Jan 8 to Feb 14: 888 h), whatever the basis.
+    expect((await rates(withImport(), { basis: 'cohort', timeBasis: 'recorded', ...importDay })).total.timeToConvert).toMatchObject({
+      conversions: 1,
+      median: { moreThanHours: 720, atMostHours: 1080 },
+    });
+  });
+
+  it('period: each step is dated by its business day with occurred, by the day it was recorded with recorded', async () => {
+    const MAR = { from: '2025-03-01', to: '2025-03-31' };
+    // Business days in March: L6 (Mar 1), L9 (Mar 3), L8 (Mar 20) created; L9 contacted Mar 25; L5 converted Mar 5.
+    expect(await counts(withImport(), { basis: 'period', timeBasis: 'occurred', ...MAR })).toEqual({
+      created: 3,
+      contacted: 1,
+      qualified: 0,
+      disqualified: 0,
+      converted: 1,
+      convertedWithOpportunity: 1,
+    });
+    // Recorded in March: the same, and L7's creation, contact and conversion, recorded on Mar 20.
+    expect(await counts(withImport(), { basis: 'period', timeBasis: 'recorded', ...MAR })).toEqual({
+      created: 4,
+      contacted: 2,
+      qualified: 0,
+      disqualified: 0,
+      converted: 2,
+      convertedWithOpportunity: 2,
+    });
+    // February, business time: L7's conversion (Feb 14) is there; as recorded it is not.
+    expect((await counts(withImport(), { basis: 'period', timeBasis: 'occurred', ...FEB })).converted).toBe(3);
+    expect((await counts(withImport(), { basis: 'period', timeBasis: 'recorded', ...FEB })).converted).toBe(2);
+  });
+
+  it('groups by the months of the chosen time', async () => {
+    const byMonth = async (timeBasis: TimeBasis) =>
+      (await rates(withImport(), { basis: 'cohort', timeBasis, ...Q1, source: 'Partner', groupBy: ['cohortMonth'] })).groups.map((g) => [
+        g.group.cohortMonth,
+        g.counts.created,
+        g.counts.converted,
+      ]);
+    expect(await byMonth('occurred')).toEqual([
+      ['2025-01', 1, 1],
+      ['2025-03', 2, 0],
+    ]);
+    expect(await byMonth('recorded')).toEqual([['2025-03', 3, 1]]);
+  });
+
+  it('leads entered live count the same on both bases, for any window and grouping, from one set of counters', async () => {
+    const windows = [{}, JAN, FEB, Q1, { from: '2025-01-11', to: '2025-02-05' }, { from: '2025-02-12' }];
+    for (const basis of ['cohort', 'period'] as const) {
+      for (const window of windows) {
+        for (const groupBy of [[], ['cohortMonth'], ['owner', 'source']] as ConversionRatesParams['groupBy'][]) {
+          const occurred = await rates(sixLeads(), { basis, timeBasis: 'occurred', groupBy, ...window });
+          const recorded = await rates(sixLeads(), { basis, timeBasis: 'recorded', groupBy, ...window });
+          expect({ groups: recorded.groups, total: recorded.total }).toEqual({ groups: occurred.groups, total: occurred.total });
+        }
+      }
+    }
+    // Live, every counter counts for both bases: no second set of counters.
+    const live = new InMemoryProjectionStore([leadConversionProjection]).run(sixLeads().events);
+    const all = [CONVERSION_COHORTS, CONVERSION_PERIODS, CONVERSION_COHORTS_MONTHLY, CONVERSION_PERIODS_BY_SOURCE, CONVERSION_PERIODS_BY_SOURCE_MONTHLY].flatMap((c) =>
+      live.documents(c),
+    );
+    expect(all.length).toBeGreaterThan(20);
+    expect(all.filter((d) => d['timeBasis'] !== 'both')).toEqual([]);
+  });
+
+  it('writes a back-dated count once per basis, and a month shared by both days once for both', async () => {
+    const store = new InMemoryProjectionStore([leadConversionProjection]).run(withImport().events);
+    expect(store.document(CONVERSION_LEADS, 'L7')).toMatchObject({
+      createdDay: '2025-01-08',
+      createdRecordedDay: '2025-03-20',
+      contactedDay: '2025-01-09',
+      contactedRecordedDay: '2025-03-20',
+      convertedDay: '2025-02-14',
+      convertedRecordedDay: '2025-03-20',
+    });
+    const cohorts = store.documents(CONVERSION_COHORTS).filter((d) => d['owner'] === 'carol');
+    expect(cohorts.map((d) => [d['day'], d['timeBasis'], d['created']]).sort()).toEqual([
+      ['2025-01-08', 'occurred', 1], // L7, by business day
+      ['2025-03-03', 'occurred', 1], // L9, by business day
+      ['2025-03-20', 'both', 1], // L8, live
+      ['2025-03-20', 'recorded', 2], // L7 and L9, by the import's day
+    ]);
+    // L9: business day Mar 3, recorded Mar 20: the same month, so the monthly rollup has it once, for both.
+    const monthly = store.documents(CONVERSION_COHORTS_MONTHLY).filter((d) => d['owner'] === 'carol');
+    expect(monthly.map((d) => [d['month'], d['timeBasis'], d['created']]).sort()).toEqual([
+      ['2025-01', 'occurred', 1], // L7
+      ['2025-03', 'both', 2], // L8, L9
+      ['2025-03', 'recorded', 1], // L7
+    ]);
+    // So a window inside March tells the two apart by the daily counters, and whole March adds up the same.
+    expect((await counts(withImport(), { basis: 'cohort', timeBasis: 'occurred', from: '2025-03-01', to: '2025-03-10', owner: 'carol' })).created).toBe(1);
+    expect((await counts(withImport(), { basis: 'cohort', timeBasis: 'recorded', from: '2025-03-01', to: '2025-03-10', owner: 'carol' })).created).toBe(0);
+    expect((await counts(withImport(), { basis: 'cohort', timeBasis: 'occurred', from: '2025-03-01', to: '2025-03-31', owner: 'carol' })).created).toBe(2);
+    expect((await counts(withImport(), { basis: 'cohort', timeBasis: 'recorded', from: '2025-03-01', to: '2025-03-31', owner: 'carol' })).created).toBe(3);
+  });
+});

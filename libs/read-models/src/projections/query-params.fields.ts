@@ -1,5 +1,6 @@
 import { isCalendarDate } from '@pipeline-ledger/domain';
 import { z } from 'zod';
+import { DEFAULT_TIME_BASIS, TIME_BASES } from './time-basis';
 
 /**
  * Building blocks of the query-parameter schemas. Query strings arrive as strings (or arrays of strings for a
@@ -11,6 +12,9 @@ export const DATE_REASON = 'must be a date, YYYY-MM-DD';
 
 /** A real calendar date written YYYY-MM-DD (2025-02-30 is not one). */
 export const dateParam = z.string({ error: DATE_REASON }).trim().refine(isCalendarDate, DATE_REASON);
+
+/** Whose days an analytics window follows (time-basis.ts): occurred (business time, the default) or recorded. */
+export const timeBasisParam = z.enum(TIME_BASES, { error: `must be one of ${TIME_BASES.join(', ')}` }).default(DEFAULT_TIME_BASIS);
 
 /** Free text: trimmed, not empty. */
 export const textParam = (max: number) =>

@@ -15,15 +15,17 @@ function issues(schema: z.ZodType, input: unknown): Array<{ field: string; reaso
 describe('query parameters', () => {
   describe('conversion rates', () => {
     it('defaults to the cohort basis and no grouping; reads groupBy comma-separated or repeated', () => {
-      expect(conversionRatesParamsSchema.parse({})).toEqual({ basis: 'cohort', groupBy: [] });
+      expect(conversionRatesParamsSchema.parse({})).toEqual({ basis: 'cohort', timeBasis: 'occurred', groupBy: [] });
       expect(conversionRatesParamsSchema.parse({ basis: 'period', from: '2025-01-01', to: '2025-03-31', groupBy: 'source, cohortMonth' })).toEqual({
         basis: 'period',
+        timeBasis: 'occurred',
         from: '2025-01-01',
         to: '2025-03-31',
         groupBy: ['source', 'cohortMonth'],
       });
       expect(conversionRatesParamsSchema.parse({ groupBy: ['owner', 'campaign,owner'], source: 'Referral', owner: ' alice ' })).toEqual({
         basis: 'cohort',
+        timeBasis: 'occurred',
         groupBy: ['owner', 'campaign'],
         source: 'Referral',
         owner: 'alice',
@@ -48,6 +50,13 @@ describe('query parameters', () => {
       expect(issues(conversionRatesParamsSchema, { source: 'Fax' })[0]?.reason).toMatch(/^must be one of Web Form, Purchased List, /);
       expect(issues(conversionRatesParamsSchema, { form: '2025-01-01' })).toEqual([{ field: 'query', reason: 'unknown parameter(s): form' }]);
     });
+
+    it('reads timeBasis occurred or recorded, and refuses any other value naming the field', () => {
+      expect(conversionRatesParamsSchema.parse({ timeBasis: 'recorded', basis: 'period' })).toMatchObject({ basis: 'period', timeBasis: 'recorded' });
+      expect(conversionRatesParamsSchema.parse({ timeBasis: 'occurred' })).toMatchObject({ timeBasis: 'occurred' });
+      expect(issues(conversionRatesParamsSchema, { timeBasis: 'bogus' })).toEqual([{ field: 'timeBasis', reason: 'must be one of occurred, recorded' }]);
+      expect(issues(conversionRatesParamsSchema, { timeBasis: ['occurred', 'recorded'] })).toEqual([{ field: 'timeBasis', reason: 'must be one of occurred, recorded' }]);
+    });
   });
 
   describe('pipeline by stage', () => {
@@ -58,6 +67,10 @@ describe('query parameters', () => {
         closeTo: '2025-01-01',
       });
       expect(pipelineParamsSchema.parse({})).toEqual({});
+    });
+
+    it('has no timeBasis: its only window is on close dates, a business field, not an event time', () => {
+      expect(issues(pipelineParamsSchema, { timeBasis: 'recorded' })).toEqual([{ field: 'query', reason: 'unknown parameter(s): timeBasis' }]);
     });
 
     it('refuses a close window the wrong way round and an empty owner, naming every bad parameter', () => {
@@ -71,8 +84,10 @@ describe('query parameters', () => {
 
   describe('win rate', () => {
     it('groups by owner and source only', () => {
-      expect(winRateParamsSchema.parse({ groupBy: 'source,owner', from: '2025-01-01' })).toEqual({ groupBy: ['source', 'owner'], from: '2025-01-01' });
+      expect(winRateParamsSchema.parse({ groupBy: 'source,owner', from: '2025-01-01' })).toEqual({ timeBasis: 'occurred', groupBy: ['source', 'owner'], from: '2025-01-01' });
       expect(issues(winRateParamsSchema, { groupBy: 'campaign' })).toEqual([{ field: 'groupBy', reason: 'must be one of owner, source; got "campaign"' }]);
+      expect(winRateParamsSchema.parse({ timeBasis: 'recorded' })).toEqual({ timeBasis: 'recorded', groupBy: [] });
+      expect(issues(winRateParamsSchema, { timeBasis: 'bogus' })).toEqual([{ field: 'timeBasis', reason: 'must be one of occurred, recorded' }]);
       expect(issues(winRateParamsSchema, { from: '2025-02-01', to: '2025-01-01' })).toEqual([
         { field: 'from', reason: 'must be on or before to (2025-01-01); got 2025-02-01' },
       ]);

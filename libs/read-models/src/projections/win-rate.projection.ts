@@ -5,6 +5,7 @@ import { businessDay, monthOf, occurredAt } from './business-time';
 import { counterId, diffIncrements } from './counter-increments';
 import { domainEventOf } from './domain-event';
 import { opportunityIdOf, statusOf } from './opportunity-events';
+import { CountedFor, recordedDay } from './time-basis';
 import { OpportunityEvent } from '@pipeline-ledger/domain';
 
 export const WIN_RATE_OPPORTUNITIES = 'win_rate_opportunities';
@@ -23,16 +24,23 @@ export interface WinRateOpportunityDocument {
   outcome: 'won' | 'lost' | null;
   /** YYYY-MM-DD of the business time it closed (not the planned close date); null while open. */
   closedDay: string | null;
+  /** YYYY-MM-DD the store recorded that close on (timeBasis=recorded); null while open. */
+  closedRecordedDay: string | null;
   [field: string]: unknown;
 }
 
-/** One per owner x source x day closed: how many closed won and lost that day (`closed` = won + lost). */
+/**
+ * One per owner x source x day closed: how many closed won and lost that day (`closed` = won + lost). `timeBasis`
+ * says whose day it is (time-basis.ts): `both` when the deal closed in the business on the day the store recorded
+ * it, else `occurred` (the business day) or `recorded` (the recorded day) for a back-dated close.
+ */
 export interface WinRateCounterDocument {
   id: string;
   owner: string;
   source: string | null;
   day: string;
   month: string;
+  timeBasis: CountedFor;
   won: number;
   lost: number;
   closed: number;
@@ -45,11 +53,12 @@ const EVENT_TYPES: readonly OpportunityEvent['type'][] = ['OpportunityCreated', 
 
 /**
  * Win rate (won / closed) counters, by the *current* owner (an owner change moves the deal's count, as for leads)
- * and by source, per day the deal closed: a window of days is a window of closes.
+ * and by source, per day the deal closed: a window of days is a window of closes. The day is kept in business time
+ * and as recorded, one counter for both when they agree (timeBasis, see time-basis.ts).
  */
 export const winRateProjection: Projection<WinRateOpportunityDocument> = {
   name: 'win-rate',
-  version: 1,
+  version: 2, // 2: timeBasis (recorded close days)
   collections: [
     { name: WIN_RATE_OPPORTUNITIES, indexedFields: [] },
     { name: WIN_RATES, indexedFields: ['owner', 'source', 'day', 'month'] },
@@ -70,13 +79,13 @@ function evolve(event: StoredEvent, current: WinRateOpportunityDocument | null):
   switch (e.type) {
     case 'OpportunityCreated': {
       const d = e.data;
-      const blank: WinRateOpportunityDocument = { id: d.opportunityId, owner: d.owner, source: d.source, outcome: null, closedDay: null };
-      return withStatus(blank, statusOf(d), d.createdAt);
+      const blank: WinRateOpportunityDocument = { id: d.opportunityId, owner: d.owner, source: d.source, outcome: null, closedDay: null, closedRecordedDay: null };
+      return withStatus(blank, statusOf(d), d.createdAt, event);
     }
     case 'OpportunityStageChanged':
-      return current ? withStatus(current, statusOf(e.data), occurredAt(event, e.data.changedAt)) : undefined;
+      return current ? withStatus(current, statusOf(e.data), occurredAt(event, e.data.changedAt), event) : undefined;
     case 'OpportunityReopened':
-      return current ? withStatus(current, statusOf(e.data), occurredAt(event, e.data.reopenedAt)) : undefined;
+      return current ? withStatus(current, statusOf(e.data), occurredAt(event, e.data.reopenedAt), event) : undefined;
     case 'OpportunityOwnerChanged':
       return current ? { ...current, owner: e.data.owner } : undefined;
     default:
@@ -85,19 +94,25 @@ function evolve(event: StoredEvent, current: WinRateOpportunityDocument | null):
 }
 
 /** Closing dates the count by the day it went from open to closed; a move between closed stages keeps that day. */
-function withStatus(doc: WinRateOpportunityDocument, status: 'open' | 'won' | 'lost', at: string): WinRateOpportunityDocument {
-  if (status === 'open') return { ...doc, outcome: null, closedDay: null };
-  return { ...doc, outcome: status, closedDay: doc.closedDay ?? businessDay(at) };
+function withStatus(doc: WinRateOpportunityDocument, status: 'open' | 'won' | 'lost', at: string, event: StoredEvent): WinRateOpportunityDocument {
+  if (status === 'open') return { ...doc, outcome: null, closedDay: null, closedRecordedDay: null };
+  return { ...doc, outcome: status, closedDay: doc.closedDay ?? businessDay(at), closedRecordedDay: doc.closedRecordedDay ?? recordedDay(event) };
 }
 
+/** The close counted on its day: one counter when the business day is the recorded day, else one per basis. */
 function contribution(doc: WinRateOpportunityDocument | null): CounterIncrement[] {
   if (!doc || doc.outcome === null || doc.closedDay === null) return [];
-  return [
-    {
-      collection: WIN_RATES,
-      id: counterId([doc.owner, doc.source, doc.closedDay]),
-      group: { owner: doc.owner, source: doc.source, day: doc.closedDay, month: monthOf(doc.closedDay) },
-      add: { won: doc.outcome === 'won' ? 1 : 0, lost: doc.outcome === 'lost' ? 1 : 0, closed: 1 },
-    },
-  ];
+  const add = { won: doc.outcome === 'won' ? 1 : 0, lost: doc.outcome === 'lost' ? 1 : 0, closed: 1 };
+  const recorded = doc.closedRecordedDay ?? doc.closedDay;
+  if (recorded === doc.closedDay) return [counter(doc, doc.closedDay, 'both', add)];
+  return [counter(doc, doc.closedDay, 'occurred', add), counter(doc, recorded, 'recorded', add)];
+}
+
+function counter(doc: WinRateOpportunityDocument, day: string, timeBasis: CountedFor, add: Record<string, number>): CounterIncrement {
+  return {
+    collection: WIN_RATES,
+    id: counterId([doc.owner, doc.source, day, timeBasis]),
+    group: { owner: doc.owner, source: doc.source, day, month: monthOf(day), timeBasis },
+    add,
+  };
 }

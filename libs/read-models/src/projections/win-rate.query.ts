@@ -3,13 +3,18 @@ import { SumRow } from '../read-model-store.port';
 import { compareGroups, groupOf } from './group-key';
 import { SumRequest, dayWindowFilters, eqFilter } from './query-request';
 import { numberField, rate } from './rate';
+import { DEFAULT_TIME_BASIS, TimeBasis, countedForFilter } from './time-basis';
 import { WIN_RATES, WIN_RATE_SUM_FIELDS } from './win-rate.projection';
 
 export const WIN_RATE_GROUP_BY = ['owner', 'source'] as const;
 export type WinRateGroupBy = (typeof WIN_RATE_GROUP_BY)[number];
 
-/** Win rate of the deals closed in a window of days (inclusive; open ends unbounded), grouped by owner and/or source. */
+/**
+ * Win rate of the deals closed in a window of days (inclusive; open ends unbounded), grouped by owner and/or source.
+ * The close days are those of `timeBasis`: the business day (occurred, the default) or the day the store recorded it.
+ */
 export interface WinRateParams {
+  timeBasis?: TimeBasis;
   from?: string;
   to?: string;
   groupBy: WinRateGroupBy[];
@@ -30,7 +35,9 @@ export interface WinRateGroup extends WinRateFigures {
 }
 
 export interface WinRateAnswer {
-  /** The window is on the day each deal closed (business time), not on its planned close date. */
+  /** Whose day a close is dated by: when it closed in the business (occurred), or when the store recorded it. */
+  timeBasis: TimeBasis;
+  /** The window is on the day each deal closed (in the time of timeBasis), not on its planned close date. */
   window: { from: string | null; to: string | null };
   filters: { owner: string | null; source: string | null };
   groupBy: WinRateGroupBy[];
@@ -42,7 +49,7 @@ export function winRateQuery(params: WinRateParams): SumRequest {
   return {
     collection: WIN_RATES,
     query: {
-      filters: [...dayWindowFilters('day', params.from, params.to), ...eqFilter('owner', params.owner), ...eqFilter('source', params.source)],
+      filters: [...dayWindowFilters('day', params.from, params.to), ...eqFilter('owner', params.owner), ...eqFilter('source', params.source), countedForFilter(params.timeBasis)],
       groupBy: [...params.groupBy],
       sum: WIN_RATE_SUM_FIELDS,
     },
@@ -56,6 +63,7 @@ export function winRateAnswer(rows: readonly SumRow[], params: WinRateParams): W
     .sort((a, b) => compareGroups(params.groupBy)(a.group, b.group))
     .map(({ group, row }) => ({ group, ...figures([row]) }));
   return {
+    timeBasis: params.timeBasis ?? DEFAULT_TIME_BASIS,
     window: { from: params.from ?? null, to: params.to ?? null },
     filters: { owner: params.owner ?? null, source: params.source ?? null },
     groupBy: params.groupBy,

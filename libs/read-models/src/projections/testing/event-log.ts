@@ -1,16 +1,22 @@
 import { AnyDomainEvent, EVENT_SCHEMA_VERSIONS } from '@pipeline-ledger/domain';
 import { StoredEvent } from '@pipeline-ledger/event-store';
 
-/** A domain event and its business time, as the fixtures build them. */
+/** A domain event and its business time, as the fixtures build them; `recordedAt` when the store recorded it later. */
 export interface TimedEvent {
   event: AnyDomainEvent;
   at: string;
   actor?: string;
+  recordedAt?: string;
+}
+
+/** The same event, recorded by the store at `recordedAt` (a back-dated entry or an import: business time `at` is earlier). */
+export function recordedAt(recorded: string, item: TimedEvent): TimedEvent {
+  return { ...item, recordedAt: recorded };
 }
 
 /**
  * Stored events for specs: the envelope the store would write (stream per record, revisions from 0, growing global
- * positions, occurredAt = business time, recorded a second later).
+ * positions, occurredAt = business time, recorded a second later unless the item says when).
  */
 export class EventLog {
   readonly events: StoredEvent[] = [];
@@ -18,7 +24,7 @@ export class EventLog {
   private readonly revisions = new Map<string, number>();
 
   add(...items: readonly TimedEvent[]): this {
-    for (const { event, at, actor } of items) {
+    for (const { event, at, actor, recordedAt } of items) {
       const streamId = streamOf(event);
       const revision = (this.revisions.get(streamId) ?? -1) + 1;
       this.revisions.set(streamId, revision);
@@ -36,7 +42,7 @@ export class EventLog {
           correlationId: `c-${this.position}`,
           causationId: null,
           occurredAt: at,
-          recordedAt: new Date(Date.parse(at) + 1000).toISOString(),
+          recordedAt: recordedAt ?? new Date(Date.parse(at) + 1000).toISOString(),
         },
       });
     }
