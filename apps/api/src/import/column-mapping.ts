@@ -86,7 +86,8 @@ export function fieldsOf<F extends string>(plan: ColumnPlan<F>, cells: readonly 
   for (const [field, index] of plan.columns) {
     const cell = cells[index]?.trim();
     if (!cell) continue;
-    out[field] = mapping.values[field]?.[cell] ?? cell;
+    const translations = mapping.values[field];
+    out[field] = translations && Object.hasOwn(translations, cell) ? translations[cell]! : cell;
   }
   return out;
 }

@@ -49,6 +49,9 @@ export async function openCsvFile(file: string, options: { encoding?: CsvEncodin
   const parser = input.pipe(
     parse({
       bom: true,
+      // A quote inside a field that is not quoted ("6" pipe", ""x"y") is kept as text, as spreadsheets read it, rather
+      // than breaking the rest of the file.
+      relax_quotes: true,
       encoding: options.encoding ?? 'utf8',
       skip_empty_lines: true,
       info: true,
@@ -66,12 +69,16 @@ export async function openCsvFile(file: string, options: { encoding?: CsvEncodin
   if (first.done) throw new CsvFileError(`${file} has no header row: the first line must name the columns`);
   const headers = first.value.record.map((h) => h.trim());
 
+  // The parser reads ahead, so it may report a bad row before handing over the good rows above it: errors wait here
+  // until the rows before them have been given, and everything comes out in file order.
   async function* rows(): AsyncGenerator<CsvRow | CsvRowError> {
     for (;;) {
       const next = await records.next();
-      while (skipped.length) yield skipped.shift()!;
+      const line = next.done ? Number.POSITIVE_INFINITY : next.value.info.lines;
+      skipped.sort((a, b) => a.line - b.line);
+      while (skipped.length && skipped[0]!.line < line) yield skipped.shift()!;
       if (next.done) return;
-      yield { line: next.value.info.lines, cells: next.value.record };
+      yield { line, cells: next.value.record };
     }
   }
   return { headers, rows: rows(), bytesRead: () => bytes, totalBytes };
@@ -82,7 +89,10 @@ function csvReason(error: Error): string {
   if (code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' || code === 'CSV_RECORD_DONT_MATCH_COLUMNS_LENGTH') {
     return 'has a different number of cells than the header row (an unquoted comma?)';
   }
-  if (code === 'CSV_INVALID_CLOSING_QUOTE' || code === 'CSV_QUOTE_NOT_CLOSED' || code === 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE') {
+  if (code === 'CSV_QUOTE_NOT_CLOSED') {
+    return 'a quoted field opened on this line or above it is never closed: the rest of the file could not be read (double the quotes inside a quoted field)';
+  }
+  if (code === 'CSV_INVALID_CLOSING_QUOTE' || code === 'INVALID_OPENING_QUOTE' || code === 'CSV_INVALID_OPENING_QUOTE' || code === 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE') {
     return 'has a quote out of place: quote a field that holds quotes, and double the quotes inside it';
   }
   return `cannot be parsed as CSV (${error.message})`;

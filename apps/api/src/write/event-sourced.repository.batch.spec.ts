@@ -7,7 +7,7 @@ import { DETAILS } from '../../../../libs/domain/src/testing/lead.fixtures';
 import { loadConfig } from '../config/app-config';
 import { EventStores, openEventStores } from '../infrastructure/event-stores';
 import { CommandContext } from './command-context';
-import { BatchCommand, EventSourcedRepository } from './event-sourced.repository';
+import { BatchCommand, BatchCommandResult, EventSourcedRepository } from './event-sourced.repository';
 import { DEFAULT_RECORDS } from './record-types';
 
 const records = DEFAULT_RECORDS;
@@ -26,6 +26,10 @@ const logContact = (leadId: string): BatchCommand => ({
   command: { type: 'LogLeadContact', leadId, at: AT, channel: 'call', note: null } satisfies LogLeadContact,
   ctx: ctx(),
 });
+const errorOf = (result: BatchCommandResult | undefined): DomainError => {
+  if (!result || result.ok) throw new Error('expected a refusal');
+  return result.error as DomainError;
+};
 const uuid = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
 describe('EventSourcedRepository.executeBatch', () => {
@@ -49,9 +53,9 @@ describe('EventSourcedRepository.executeBatch', () => {
 
     expect(results.map((r) => r.ok)).toEqual([true, false, false]);
     expect(results[0]).toMatchObject({ ok: true, outcome: { id: a, revision: 0, appended: ['LeadCreated'], replayed: false } });
-    expect((results[1] as { error: Error }).error).toBeInstanceOf(DomainError); // no such lead
-    expect((results[1] as { error: DomainError }).error.kind).toBe('not_found');
-    expect((results[2] as { error: DomainError }).error.kind).toBe('validation'); // a blank last name
+    expect(errorOf(results[1])).toBeInstanceOf(DomainError); // no such lead
+    expect(errorOf(results[1]).kind).toBe('not_found');
+    expect(errorOf(results[2]).kind).toBe('validation'); // a blank last name
     expect(await stores.events.readStream(streamIdFor('lead', a))).toHaveLength(1);
     expect(await stores.events.readStream(streamIdFor('lead', b))).toHaveLength(0);
     expect(await stores.events.readStream(streamIdFor('lead', c))).toHaveLength(0);
@@ -63,7 +67,7 @@ describe('EventSourcedRepository.executeBatch', () => {
 
     expect(results.map((r) => r.ok)).toEqual([false, true, true, false]);
     expect(results[2]).toMatchObject({ ok: true, outcome: { revision: 1, appended: ['LeadContacted'] } });
-    expect((results[3] as { error: DomainError }).error.kind).toBe('rule'); // it exists by then
+    expect(errorOf(results[3]).kind).toBe('rule'); // it exists by then
     const loaded = await repository.load(records.lead, a);
     expect(loaded.revision).toBe(1);
     expect((loaded.state as LeadState).status).toBe('Working - Contacted');
