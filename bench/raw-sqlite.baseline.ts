@@ -28,14 +28,24 @@ export function measureRawSingleRowCommits(n: number, dir: string): BaselineResu
   });
 }
 
-/** n INSERTs in transactions of 1000 rows. Returns rows per second. */
-export function measureRawBatchedInserts(n: number, dir: string): BaselineResult {
+/** Rows shaped like another workload's: its stored bytes per row, and random stream ids (UUIDs) instead of sequential ones. */
+export interface RowShape {
+  /** Bytes of data and metadata JSON per row, together. */
+  payloadBytes: number;
+  randomStreamIds: boolean;
+}
+
+/**
+ * n INSERTs in transactions of 1000 rows. Returns rows per second. By default a few hundred bytes a row and stream ids
+ * in order; `shape` makes the rows as large as another workload's and their stream ids random, as a new record's are.
+ */
+export function measureRawBatchedInserts(n: number, dir: string, shape?: RowShape): BaselineResult {
   return withFreshDatabase(dir, (db) => {
     const insert = prepareInsert(db);
     const insertMany = db.transaction((batch: Row[]) => {
       for (const row of batch) insert.run(row);
     });
-    const rows = Array.from({ length: n }, (_, i) => makeRow(i));
+    const rows = Array.from({ length: n }, (_, i) => (shape ? shaped(makeRow(i), shape) : makeRow(i)));
     const started = performance.now();
     for (let i = 0; i < n; i += 1000) insertMany(rows.slice(i, i + 1000));
     return { perSecond: n / seconds(started), n };
@@ -56,6 +66,12 @@ function makeRow(i: number): Row {
   const data = { leadId: randomUUID(), name: `Lead ${i}`, email: `lead${i}@example.com`, company: 'Example GmbH', source: 'web', score: i % 100 };
   const metadata = { actor: 'user:bench', correlationId: randomUUID(), causationId: randomUUID(), occurredAt: new Date().toISOString() };
   return { eventId: randomUUID(), streamId: `lead-${i}`, revision: 0, data: JSON.stringify(data), metadata: JSON.stringify(metadata), recordedAt: new Date().toISOString() };
+}
+
+function shaped(row: Row, shape: RowShape): Row {
+  const missing = shape.payloadBytes - row.data.length - row.metadata.length;
+  const data = missing > 20 ? JSON.stringify({ ...JSON.parse(row.data), padding: randomUUID().repeat(Math.ceil(missing / 36)).slice(0, missing - 14) }) : row.data;
+  return { ...row, data, streamId: shape.randomStreamIds ? `lead-${randomUUID()}` : row.streamId };
 }
 
 function prepareInsert(db: Database.Database) {

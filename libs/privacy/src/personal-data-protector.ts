@@ -42,9 +42,14 @@ export class PersonalDataProtector {
    * one without the master key can test a guess against it, not even after the person is erased.
    */
   keyedDigest(purpose: string, text: string): string {
+    return keyedDigest(this.digestKey(purpose), text);
+  }
+
+  /** The key of keyedDigest for `purpose`, for work done off this thread (an import's row preparation in a worker). */
+  digestKey(purpose: string): Buffer {
     let key = this.digestKeys.get(purpose);
     if (!key) this.digestKeys.set(purpose, (key = this.keyring.derivedKey(purpose)));
-    return createHmac('sha256', key).update(text, 'utf8').digest('hex');
+    return key;
   }
 
   /** True when some of these events has a personal text field that is not sealed yet. */
@@ -157,4 +162,9 @@ function sealedGroups(holder: Record<string, unknown>, fields: readonly string[]
     else groups[groups.length - 1]!.push(field);
   }
   return groups;
+}
+
+/** HMAC-SHA256 (hex) of text under a key: PersonalDataProtector.keyedDigest with the key in hand. */
+export function keyedDigest(key: Buffer, text: string): string {
+  return createHmac('sha256', key).update(text, 'utf8').digest('hex');
 }
