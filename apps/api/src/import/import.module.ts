@@ -6,7 +6,6 @@ import { AppConfig } from '../config/app-config';
 import { StorageModule } from '../infrastructure/storage.module';
 import { EventSourcedRepository } from '../write/event-sourced.repository';
 import { ExecuteRecordBatchHandler } from '../write/execute-record-batch.handler';
-import { ExecuteRecordHandler } from '../write/execute-record.handler';
 import { LeadImporter } from './lead-import';
 import { OpportunityImporter } from './opportunity-import';
 
@@ -38,7 +37,6 @@ export class ImportModule {
         },
         ReadModelLifecycle,
         EventSourcedRepository,
-        ExecuteRecordHandler,
         ExecuteRecordBatchHandler,
         LeadImporter,
         OpportunityImporter,
