@@ -1,22 +1,11 @@
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import request from 'supertest';
 import { adaLead, createLead } from './support/fixtures';
 import { TestApp, removeDir, startTestApp } from './support/test-app';
+import { cli } from './support/cli';
 
-const ROOT = resolve(__dirname, '..');
 
-/** The CLI as a user runs it (from source, with ts-node), on a data directory. */
-function cli(dataDir: string, ...args: string[]) {
-  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: run.status, out: `${run.stdout}${run.stderr}` };
-}
 
 describe('CLI verify and replay', () => {
   let t: TestApp;

@@ -1,8 +1,7 @@
 import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import request from 'supertest';
 import { loadConfig } from '../apps/api/src/config/app-config';
 import { ImportReport } from '../apps/api/src/import/import-report';
@@ -12,8 +11,8 @@ import { OpportunityImporter, OpportunityImportOptions, UNRECORDED_LOSS_REASON }
 import { adaLead, createLead, headPosition } from './support/fixtures';
 import { eventually } from './support/eventually';
 import { TestApp, removeDir, startTestApp } from './support/test-app';
+import { cli } from './support/cli';
 
-const ROOT = resolve(__dirname, '..');
 const BOM = '\uFEFF';
 
 /**
@@ -279,12 +278,3 @@ describe('CSV import', () => {
   });
 });
 
-function cli(dataDir: string, ...args: string[]) {
-  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: run.status, out: `${run.stdout}${run.stderr}` };
-}

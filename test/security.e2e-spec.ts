@@ -1,24 +1,13 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import request from 'supertest';
 import { EVENT_STORE, EventStore } from '@pipeline-ledger/event-store';
 import { bearer } from './support/auth';
 import { adaLead } from './support/fixtures';
 import { TestApp, removeDir, startTestApp } from './support/test-app';
+import { cli } from './support/cli';
 
-const ROOT = resolve(__dirname, '..');
 
-/** The CLI as a user runs it (from source), on the test app's data directory. */
-function cli(dataDir: string, ...args: string[]) {
-  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
 describe('Security', () => {
   jest.setTimeout(60_000); // the CLI runs from source, through ts-node: seconds per run

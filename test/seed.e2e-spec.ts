@@ -1,7 +1,6 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { LEAD_SOURCES, LeadConversion } from '@pipeline-ledger/domain';
 import { ChainVerifier, StoredEvent } from '@pipeline-ledger/event-store';
 import { isSealed } from '@pipeline-ledger/privacy';
@@ -9,21 +8,11 @@ import { ALL_PROJECTIONS, ProjectorRunner, SqliteReadModelStore } from '@pipelin
 import { loadConfig } from '../apps/api/src/config/app-config';
 import { openEventStores } from '../apps/api/src/infrastructure/event-stores';
 import { SEED_ACTOR, StoreNotEmptyError, seedDemo } from '../apps/cli/src/demo/seed';
+import { cli } from './support/cli';
 
-const ROOT = resolve(__dirname, '..');
 const LEADS = 300;
 const OPTIONS = ['--leads', String(LEADS), '--seed', '42', '--start-date', '2024-01-01', '--months', '18'];
 
-/** The CLI as a user runs it (from source, with ts-node), on a data directory. */
-function cli(dataDir: string, ...args: string[]) {
-  const run = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-r', 'tsconfig-paths/register', 'apps/cli/src/main.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, DATA_DIR: dataDir },
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: run.status, out: `${run.stdout}${run.stderr}` };
-}
 
 /** Every event of a store: opened (personal fields readable) and as stored (sealed: what the hash chains cover). */
 async function readStore(dataDir: string): Promise<{ opened: StoredEvent[]; sealed: StoredEvent[]; lagging: string[] }> {

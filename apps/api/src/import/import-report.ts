@@ -1,4 +1,5 @@
 import { createWriteStream } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { stringify } from 'csv-stringify';
 
 /** What became of one row that was not simply imported. No personal data: lines and ids only. */
@@ -36,6 +37,32 @@ export interface ImportProgress {
   bytesRead: number;
   totalBytes: number;
   rows: number;
+}
+
+/** A report being made: counts to add to, problems to note (each counted as rejected or duplicate), then finished. */
+export class ReportBuilder {
+  readonly report: ImportReport;
+
+  constructor(
+    start: Pick<ImportReport, 'file' | 'correlationId' | 'dryRun' | 'ignoredColumns'>,
+    /** When the import began (performance.now()), opening the file and loading what it needs included. */
+    private readonly startedAt: number,
+  ) {
+    this.report = { ...start, rows: 0, imported: 0, alreadyImported: 0, duplicates: 0, rejected: 0, events: 0, seconds: 0, problems: [] };
+  }
+
+  problem(p: RowProblem): void {
+    this.report.problems.push(p);
+    if (p.outcome === 'rejected') this.report.rejected++;
+    else this.report.duplicates++;
+  }
+
+  /** The report, problems in line order, with the time the import took. */
+  finish(): ImportReport {
+    this.report.problems.sort((a, b) => a.line - b.line);
+    this.report.seconds = (performance.now() - this.startedAt) / 1000;
+    return this.report;
+  }
 }
 
 /** The report's rows, as CSV (line, outcome, reason, leadId), for a spreadsheet. */

@@ -13,7 +13,7 @@ import { ExecuteRecordBatchCommand } from '../write/execute-record-batch.command
 import { RECORDS, Records } from '../write/record-types';
 import { ImportSetupError, loadMapping } from './column-mapping';
 import { CsvEncoding } from './csv-rows';
-import { ImportProgress, ImportReport, RowProblem } from './import-report';
+import { ImportProgress, ImportReport, ReportBuilder, RowProblem } from './import-report';
 import { KnownLeads } from './known-leads';
 import { LEAD_FIELDS, PreparedLeadRow, ROW_ID_PURPOSE, openLeadRows } from './lead-rows';
 import { openLeadRowsInWorker } from './rows-in-worker';
@@ -78,12 +78,9 @@ export class LeadImporter {
     const known = new KnownLeads(this.readModels, this.sealed, this.protector);
     await known.load();
 
-    const report: ImportReport = { file, correlationId, dryRun: !!options.dryRun, rows: 0, imported: 0, alreadyImported: 0, duplicates: 0, rejected: 0, ignoredColumns: rows.ignored, events: 0, seconds: 0, problems: [] };
-    const problem = (p: RowProblem) => {
-      report.problems.push(p);
-      if (p.outcome === 'rejected') report.rejected++;
-      else report.duplicates++;
-    };
+    const builder = new ReportBuilder({ file, correlationId, dryRun: !!options.dryRun, ignoredColumns: rows.ignored }, started);
+    const { report } = builder;
+    const problem = (p: RowProblem) => builder.problem(p);
     /** Keys of the rows of this file taken so far: `${field}:${key}` -> the row's line and lead. */
     const taken = new Map<string, { line: number; leadId: string }>();
 
@@ -119,9 +116,7 @@ export class LeadImporter {
       }
       options.onProgress?.({ bytesRead: batch.bytesRead, totalBytes: batch.totalBytes, rows: report.rows });
     }
-    report.problems.sort((a, b) => a.line - b.line);
-    report.seconds = (performance.now() - started) / 1000;
-    return report;
+    return builder.finish();
   }
 }
 

@@ -15,7 +15,7 @@ import { ExecuteRecordBatchCommand } from '../write/execute-record-batch.command
 import { RECORDS, Records } from '../write/record-types';
 import { FieldSpec, ImportSetupError, fieldsOf, loadMapping, planColumns } from './column-mapping';
 import { CsvEncoding, isRowError, openCsvFile } from './csv-rows';
-import { ImportProgress, ImportReport, RowProblem } from './import-report';
+import { ImportProgress, ImportReport, ReportBuilder, RowProblem } from './import-report';
 import { looksMisdecoded, pastInstant, zodReasons } from './import-fields';
 
 export const OPPORTUNITY_FIELDS: readonly FieldSpec[] = [
@@ -115,12 +115,9 @@ export class OpportunityImporter {
     const accounts = await this.existingAccounts();
     const correlationId = randomUUID();
 
-    const report: ImportReport = { file, correlationId, dryRun: !!options.dryRun, rows: 0, imported: 0, alreadyImported: 0, duplicates: 0, rejected: 0, ignoredColumns: plan.ignored, events: 0, seconds: 0, problems: [] };
-    const problem = (p: RowProblem) => {
-      report.problems.push(p);
-      if (p.outcome === 'rejected') report.rejected++;
-      else report.duplicates++;
-    };
+    const builder = new ReportBuilder({ file, correlationId, dryRun: !!options.dryRun, ignoredColumns: plan.ignored }, started);
+    const { report } = builder;
+    const problem = (p: RowProblem) => builder.problem(p);
     const seenIds = new Map<string, number>();
     const batchSize = options.batchSize ?? 1000;
     let batch: Candidate[] = [];
@@ -213,9 +210,7 @@ export class OpportunityImporter {
     }
     await flush();
     options.onProgress?.({ bytesRead: csv.totalBytes, totalBytes: csv.totalBytes, rows: report.rows });
-    report.problems.sort((a, b) => a.line - b.line);
-    report.seconds = (performance.now() - started) / 1000;
-    return report;
+    return builder.finish();
   }
 
   /**
