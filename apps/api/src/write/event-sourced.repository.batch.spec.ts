@@ -99,6 +99,17 @@ describe('EventSourcedRepository.executeBatch', () => {
     expect(await stores.events.headPosition()).toBe(head);
   });
 
+  it("fails alone a command whose personal fields cannot be sealed (its person erased meanwhile), and writes the others", async () => {
+    const [erased, other] = [uuid(1), uuid(2)];
+    await stores.protector.erase([erased], [], AT); // the person's keys gone, before the lead's erasure event reaches the decider
+    const results = await repository.executeBatch([createLead(erased), createLead(other)]);
+
+    expect(results[0]).toMatchObject({ ok: false, error: expect.objectContaining({ message: expect.stringMatching(/erased/) }) });
+    expect(results[1]).toMatchObject({ ok: true, outcome: { appended: ['LeadCreated'] } });
+    expect(await stores.events.readStream(streamIdFor('lead', erased))).toHaveLength(0);
+    expect(await stores.events.readStream(streamIdFor('lead', other))).toHaveLength(1);
+  });
+
   it('refuses with 404 a command whose referenced record does not exist, and accepts it once the record does', async () => {
     const accountId = uuid(7);
     const opportunity = (id: string): BatchCommand => ({

@@ -100,8 +100,8 @@ export class EventSourcedRepository {
   /**
    * Many commands at once, for bulk writers (CSV imports): every command is decided by its record's decider exactly as
    * execute would decide it (the same refusals, the same idempotency by eventIdSeed, the same sealing and hash chains),
-   * but the streams are loaded first and all the appends go to the store in one batch (appendToStreams), so that a
-   * few hundred commands share a transaction. Commands on the same record are decided in the order given, each on
+   * but the streams are loaded in one read (readStreams) and all the appends go to the store in one batch
+   * (appendToStreams), so that the commands share a transaction. Commands on the same record are decided in the order given, each on
    * the state the ones before it left; a refused command leaves the record as it was for the next one. One result per
    * command, in order; a refusal never stops the others. The records a command references (an opportunity's account)
    * must exist in the store before the batch: create them in an earlier batch. A stream that moved under the batch
@@ -126,7 +126,6 @@ export class EventSourcedRepository {
 
     interface Pending {
       streamId: string;
-      indexes: number[];
       loaded: Loaded<{ exists: boolean }>;
       events: NewEvent[];
       /** Per command of the stream that appended: its state and how many events it had decided, in order. */
@@ -166,20 +165,29 @@ export class EventSourcedRepository {
           results[index] = { ok: false, error: error as Error };
         }
       }
-      if (events.length > 0) pending.push({ streamId, indexes, loaded, events, decided });
+      if (events.length > 0) pending.push({ streamId, loaded, events, decided });
     }
 
-    const appends: StreamAppend[] = await Promise.all(
-      pending.map(async (p) => ({
-        streamId: p.streamId,
-        events: chainNewEvents(p.streamId, p.loaded.revision + 1, chainHead(p.loaded.events), await this.personalData.seal(p.events)),
-        expectedRevision: p.loaded.revision < 0 ? 'no_stream' : p.loaded.revision,
-      })),
+    // Sealed, then chained (as execute does); a stream whose events cannot be sealed (an erased person) fails alone.
+    const sealed = await Promise.all(
+      pending.map((p) =>
+        this.personalData.seal(p.events).then(
+          (events): StreamAppend => ({
+            streamId: p.streamId,
+            events: chainNewEvents(p.streamId, p.loaded.revision + 1, chainHead(p.loaded.events), events),
+            expectedRevision: p.loaded.revision < 0 ? 'no_stream' : p.loaded.revision,
+          }),
+          (error: Error) => error,
+        ),
+      ),
     );
-    const outcomes = await this.store.appendToStreams(appends);
+    const toAppend = sealed.filter((a): a is StreamAppend => !(a instanceof Error));
+    const appended = toAppend.length ? await this.store.appendToStreams(toAppend) : [];
+    let next = 0;
     for (let k = 0; k < pending.length; k++) {
       const p = pending[k]!;
-      const outcome = outcomes[k]!;
+      const append = sealed[k]!;
+      const outcome = append instanceof Error ? { ok: false as const, error: append } : appended[next++]!;
       if (outcome.ok && outcome.result.written) {
         let revision = p.loaded.revision;
         for (const d of p.decided) {
