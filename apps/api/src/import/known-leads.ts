@@ -41,29 +41,27 @@ export class KnownLeads {
 
   constructor(
     private readonly readModels: ReadModelStore,
-    /** The store as written: scanned for lead events by type, only those opened. */
+    /** The store as written: only the lead events the projection reads are read (filtered in the store) and opened. */
     private readonly sealed: EventStore,
     private readonly protector: PersonalDataProtector,
   ) {}
 
   /** Reads what the read model has not applied yet, up to the head of the store now. */
-  async load(): Promise<{ readModelCheckpoint: bigint | null; eventsApplied: number }> {
+  async load(): Promise<void> {
     const state = await this.readModels.state(leadIdentitiesProjection.name);
     this.generation = state?.active.generation ?? null;
     const checkpoint = state?.active.checkpoint ?? null;
     const head = await this.sealed.headPosition();
-    const types = new Set(leadIdentitiesProjection.eventTypes);
-    let applied = 0;
+    const filter = { eventTypes: [...leadIdentitiesProjection.eventTypes] };
     for (let after = checkpoint; head !== null && (after === null || after < head); ) {
-      const page = await this.sealed.readAll({ after, maxCount: PAGE });
+      const page = await this.sealed.readAll({ after, maxCount: PAGE, filter });
       if (page.length === 0) break;
-      for (const event of await this.protector.unseal(page.filter((e) => types.has(e.type) && e.position <= head))) {
+      for (const event of await this.protector.unseal(page.filter((e) => e.position <= head))) {
         const id = leadIdentitiesProjection.entityId(event);
         if (!id) continue;
         const current = this.recent.get(id) ?? (await this.fromReadModel(id));
         const result = leadIdentitiesProjection.apply(event, current);
         if (result.document) this.recent.set(id, result.document);
-        applied++;
       }
       after = page[page.length - 1]!.position;
     }
@@ -76,7 +74,6 @@ export class KnownLeads {
         else this.recentByKey.set(`${field}:${key}`, [doc]);
       }
     }
-    return { readModelCheckpoint: checkpoint, eventsApplied: applied };
   }
 
   /** For each set of keys, the lead it matches, or null. */
