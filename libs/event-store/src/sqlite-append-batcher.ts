@@ -49,40 +49,14 @@ export class SqliteAppendBatcher {
     });
   }
 
-  /**
-   * A bulk writer's batch (appendToStreams), written now, in transactions of up to `chunk` appends, without a
-   * savepoint per append: an append's checks (event ids, expected revision) all run before it inserts anything, so an
-   * append refused by them has written nothing and the transaction goes on. Anything else that fails (an I/O error)
-   * rolls the chunk back and fails every append in it. What is queued for the group commit is written first, so
-   * appends keep the order they were made in.
-   */
+  /** A bulk writer's batch (appendToStreams), written now on this connection (see writeAppends); what is queued for the group commit first. */
   writeNow(requests: readonly AppendRequest[], chunk = 1000): Outcome[] {
     this.drain();
-    const outcomes: Outcome[] = [];
-    for (let start = 0; start < requests.length; start += chunk) {
-      const part = requests.slice(start, start + chunk);
-      const results: Outcome[] = [];
-      try {
-        this.statements.begin.run();
-        for (const request of part) {
-          try {
-            results.push({ ok: true, result: appendInTransaction(this.statements, request) });
-          } catch (error) {
-            if (!(error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError)) throw error;
-            results.push({ ok: false, error });
-          }
-        }
-        this.statements.commit.run();
-      } catch (error) {
-        this.rollbackQuietly();
-        for (let i = 0; i < part.length; i++) outcomes.push({ ok: false, error });
-        continue;
-      }
-      this.counters.commits += 1;
-      this.counters.appends += part.length;
-      outcomes.push(...results);
-      if (results.some((r) => r.ok && r.result.written)) this.onCommitted();
-    }
+    const outcomes = writeAppends(this.db, this.statements, requests, chunk);
+    const commits = Math.ceil(requests.length / chunk);
+    this.counters.commits += commits;
+    this.counters.appends += requests.length;
+    if (outcomes.some((o) => o.ok && o.result.written)) this.onCommitted();
     return outcomes;
   }
 
@@ -176,4 +150,40 @@ export class SqliteAppendBatcher {
       // The connection is already out of the transaction (SQLite rolls back on some errors by itself).
     }
   }
+}
+
+/**
+ * Appends written in transactions of up to `chunk`, without a savepoint per append: an append's checks (event ids,
+ * expected revision) all run before it inserts anything, so an append refused by them has written nothing and the
+ * transaction goes on. Anything else that fails (an I/O error) rolls the chunk back and fails every append in it.
+ * On whichever connection it is given: the store's own, or a bulk writer thread's (sqlite-bulk-writer.ts).
+ */
+export function writeAppends(db: Database.Database, statements: EventStatements, requests: readonly AppendRequest[], chunk: number): Outcome[] {
+  const outcomes: Outcome[] = [];
+  for (let start = 0; start < requests.length; start += chunk) {
+    const part = requests.slice(start, start + chunk);
+    const results: Outcome[] = [];
+    try {
+      statements.begin.run();
+      for (const request of part) {
+        try {
+          results.push({ ok: true, result: appendInTransaction(statements, request) });
+        } catch (error) {
+          if (!(error instanceof WrongExpectedRevisionError || error instanceof EventIdConflictError)) throw error;
+          results.push({ ok: false, error });
+        }
+      }
+      statements.commit.run();
+    } catch (error) {
+      try {
+        if (db.inTransaction) statements.rollback.run();
+      } catch {
+        // already out of the transaction
+      }
+      for (let i = 0; i < part.length; i++) outcomes.push({ ok: false, error });
+      continue;
+    }
+    outcomes.push(...results);
+  }
+  return outcomes;
 }

@@ -14,7 +14,8 @@ import {
   SubscribeOptions,
   SubscriptionFilter,
 } from './event-store.port';
-import { AppendBatcherStats, SqliteAppendBatcher } from './sqlite-append-batcher';
+import { AppendBatcherStats, Outcome, SqliteAppendBatcher } from './sqlite-append-batcher';
+import { SqliteBulkWriter } from './sqlite-bulk-writer';
 import { AllStreamPage, SqliteAllSubscription } from './sqlite-all-subscription';
 import { EventStatements, openEventDatabase, prepareEventStatements, toStoredEvent } from './sqlite-schema';
 import { AppendRequest, prepareAppend } from './sqlite-stream-appender';
@@ -43,6 +44,8 @@ export class SqliteEventStore implements EventStore {
   private readonly db: Database.Database;
   private readonly statements: EventStatements;
   private readonly batcher: SqliteAppendBatcher;
+  private readonly bulk: SqliteBulkWriter;
+  private readonly filename: string;
   private readonly notifier = new CommitNotifier();
   private readonly subscriptions = new Set<SqliteAllSubscription>();
   private readonly pollIntervalMs: number;
@@ -57,6 +60,8 @@ export class SqliteEventStore implements EventStore {
     this.db = openEventDatabase(options.filename, options.busyTimeoutMs ?? 5000);
     this.statements = prepareEventStatements(this.db);
     this.batcher = new SqliteAppendBatcher(this.db, this.statements, () => this.notifier.notify(), options.maxBatchSize);
+    this.filename = options.filename;
+    this.bulk = new SqliteBulkWriter(options.filename, options.busyTimeoutMs ?? 5000);
   }
 
   async appendToStream(streamId: string, events: readonly NewEvent[], options: AppendOptions): Promise<AppendResult> {
@@ -64,7 +69,11 @@ export class SqliteEventStore implements EventStore {
     return this.batcher.enqueue(prepareAppend(streamId, events, options.expectedRevision));
   }
 
-  /** Written at once, a thousand appends per transaction (see SqliteAppendBatcher.writeNow). */
+  /**
+   * Small batches are written at once on this connection, a thousand appends per transaction (writeAppends); large
+   * ones (BULK_THREAD_MIN appends or more) by the bulk writer thread, so that the caller's next batch is prepared
+   * while this one commits.
+   */
   async appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
     this.assertOpen();
     if (!Array.isArray(appends)) throw new TypeError('appends must be an array');
@@ -79,7 +88,15 @@ export class SqliteEventStore implements EventStore {
         outcomes[i] = { ok: false, error: error as Error };
       }
     });
-    this.batcher.writeNow(requests).forEach((outcome, k) => (outcomes[at[k]!] = outcome as StreamAppendOutcome));
+    let written: Outcome[];
+    if (requests.length >= BULK_THREAD_MIN && this.filename !== ':memory:') { // another connection to ':memory:' is another database
+      this.batcher.drain(); // what was queued before goes first
+      written = await this.bulk.write(requests);
+      if (written.some((o) => o.ok && o.result.written)) this.notifier.notify();
+    } else {
+      written = this.batcher.writeNow(requests);
+    }
+    written.forEach((outcome, k) => (outcomes[at[k]!] = outcome as StreamAppendOutcome));
     return outcomes;
   }
 
@@ -174,6 +191,7 @@ export class SqliteEventStore implements EventStore {
     try {
       // Appends already accepted were promised a commit: write them before letting go of the file.
       this.batcher.drain();
+      await this.bulk.close();
     } finally {
       for (const subscription of [...this.subscriptions]) subscription.end();
       this.notifier.close();
@@ -204,6 +222,9 @@ export class SqliteEventStore implements EventStore {
     if (this.closing) throw new EventStoreClosedError();
   }
 }
+
+/** Batches of at least this many appends go to the bulk writer thread (smaller ones are not worth the hop). */
+const BULK_THREAD_MIN = 256;
 
 /** The largest position SQLite can give (INTEGER PRIMARY KEY is a signed 64-bit integer). */
 const MAX_POSITION = 2n ** 63n - 1n;

@@ -36,6 +36,9 @@ export class DataKeyring {
   private allErased: { subjects: Map<string, string>; at: number } | null = null;
   private loadingErased: Promise<Map<string, string>> | null = null;
   private readonly poolSize: number;
+  /** Keys the next refill makes: poolSize, doubled (up to 64x) while refills follow each other within a second. */
+  private refillSize: number;
+  private lastRefillAt = 0;
   private readonly cacheTtlMs: number;
 
   constructor(
@@ -44,6 +47,7 @@ export class DataKeyring {
     options: DataKeyringOptions = {},
   ) {
     this.poolSize = options.poolSize ?? 512;
+    this.refillSize = this.poolSize;
     this.cacheTtlMs = options.cacheTtlMs ?? 60_000;
     this.bySubject = new BoundedCache(options.cacheSize ?? 10_000);
     this.byId = new BoundedCache(options.cacheSize ?? 10_000);
@@ -154,14 +158,19 @@ export class DataKeyring {
 
   /** A pooled key (the pool is not empty), starting a refill in the background when it runs low. */
   private takeNow(): DataKey {
-    if (this.pool.length < this.poolSize / 4) void this.refill().catch(() => undefined); // the next take that finds it empty fails, and says why
+    if (this.pool.length < this.refillSize / 4) void this.refill().catch(() => undefined); // the next take that finds it empty fails, and says why
     return this.pool.pop()!;
   }
 
   private refill(): Promise<void> {
     this.refilling ??= (async () => {
       try {
-        const made = Array.from({ length: this.poolSize }, () => ({ id: newKeyId(), key: randomBytesFromPool(32) }));
+        // A bulk writer (an import: a new person per row) empties pools fast, and each refill is a write transaction
+        // that may wait for the writer's own: make more keys at a time while that lasts.
+        const now = Date.now();
+        this.refillSize = now - this.lastRefillAt < 1000 ? Math.min(this.refillSize * 2, this.poolSize * 64) : this.poolSize;
+        this.lastRefillAt = now;
+        const made = Array.from({ length: this.refillSize }, () => ({ id: newKeyId(), key: randomBytesFromPool(32) }));
         const wrapped = this.master.wrapMany(made.map((k) => k.key));
         await this.store.add(made.map((k, i) => ({ id: k.id, wrapped: wrapped[i]! })));
         this.pool.push(...made);

@@ -45,6 +45,8 @@ export class PersonalDataEventStore implements EventStore {
   /** Each append's events sealed first; an append that cannot be sealed (an erased person) is refused alone. */
   async appendToStreams(appends: readonly StreamAppend[]): Promise<StreamAppendOutcome[]> {
     if (this.closing) throw new EventStoreClosedError();
+    // Sealed already (the repository seals before it chains), or nothing personal: straight through.
+    if (!appends.some((a) => this.protector.needsSealing(a.events))) return this.sealed.appendToStreams(appends);
     const work = (async (): Promise<StreamAppendOutcome[]> => {
       const sealed = await Promise.all(
         appends.map(async (append) => {

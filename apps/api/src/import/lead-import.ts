@@ -84,6 +84,7 @@ export class LeadImporter {
     /** Keys of the rows of this file taken so far: `${field}:${key}` -> the row's line and lead. */
     const taken = new Map<string, { line: number; leadId: string }>();
 
+    let writing: Promise<void> = Promise.resolve();
     for await (const batch of rows.batches) {
       report.rows += batch.rows;
       batch.problems.forEach(problem);
@@ -105,17 +106,24 @@ export class LeadImporter {
         report.events += toWrite.length;
       } else if (toWrite.length) {
         const commands: BatchCommand[] = toWrite.map((c) => ({ record: this.records.lead, id: c.leadId, command: createLead(c, defaults, now), ctx: context(c, actor, correlationId, now) }));
-        const results = await this.commandBus.execute(new ExecuteRecordBatchCommand(commands));
-        results.forEach((result, i) => {
-          const c = toWrite[i]!;
-          if (!result.ok) return problem({ line: c.line, outcome: 'rejected', reason: result.error.message });
-          if (result.outcome.replayed) return void report.alreadyImported++;
-          report.imported++;
-          report.events += result.outcome.appended.length;
-        });
+        const written = this.commandBus.execute(new ExecuteRecordBatchCommand(commands)).then((results) =>
+          results.forEach((result, i) => {
+            const c = toWrite[i]!;
+            if (!result.ok) return problem({ line: c.line, outcome: 'rejected', reason: result.error.message });
+            if (result.outcome.replayed) return void report.alreadyImported++;
+            report.imported++;
+            report.events += result.outcome.appended.length;
+          }),
+        );
+        // Two batches at a time: this one decided and sealed while the one before commits (the store's bulk writer
+        // thread). Rows of different batches are different leads (the same person twice is a duplicate, not written).
+        written.catch(() => undefined); // awaited below or at the next batch, which rethrows: not an unhandled rejection meanwhile
+        await writing;
+        writing = written;
       }
       options.onProgress?.({ bytesRead: batch.bytesRead, totalBytes: batch.totalBytes, rows: report.rows });
     }
+    await writing;
     return builder.finish();
   }
 }
