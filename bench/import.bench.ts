@@ -8,28 +8,26 @@
  * Each round, in turns (the disk of this VM drifts):
  *   raw          plain better-sqlite3 inserts of the same number of rows, 1000 per transaction, a few hundred bytes a
  *                row and stream ids in order (bench/raw-sqlite.baseline.ts, the baseline the other benches use)
- *   import       `import leads` into an empty DATA_DIR, as the CLI runs it (LeadImporter in an ImportModule context):
- *                read and validate (on the row worker), duplicates, the lead decider, personal fields sealed, hash
- *                chains, batch appends of 1000 rows
+ *   import       `pipeline-ledger import leads <file>` from the build (`npm run build` runs first), a process of its
+ *                own on an empty DATA_DIR, timed from its start to its exit: read and validate (the row worker),
+ *                duplicates, the lead decider, personal fields sealed, hash chains, batch appends of 1000 rows
+ *                (committed by the store's bulk writer thread); its peak RSS from its own --json report
  *   shaped raw   the same raw inserts with rows as large as the events the import stored (sealed personal fields, the
  *                hash chain) and random stream ids, as new leads have: what the disk allows for this data
  * Then once: the same file again on the last round's store (every row found already imported, nothing written), and
  * a dry run (read, validate, look for duplicates; nothing written).
  * Aim (the import issue): the import at least 25% of the raw rate: the median over the rounds of import / raw. The
- * ratio to the shaped raw rate is printed beside it. Peak RSS while importing is printed too.
+ * ratio to the shaped raw rate is printed beside it.
  */
 import Database from 'better-sqlite3';
-import { NestFactory } from '@nestjs/core';
-import { createWriteStream, statSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stringify } from 'csv-stringify';
 import { LEAD_SOURCES } from '@pipeline-ledger/domain';
-import { loadConfig } from '../apps/api/src/config/app-config';
 import { ImportReport } from '../apps/api/src/import/import-report';
-import { ImportModule } from '../apps/api/src/import/import.module';
-import { LeadImporter } from '../apps/api/src/import/lead-import';
-import { formatRate, formatRatio, freshTempDir, machineInfo, parseArgsOrExit, positiveInt, removeDir, renderTable, verdict, writeResults } from './bench-support';
+import { REPO_ROOT, formatRate, formatRatio, freshTempDir, machineInfo, parseArgsOrExit, positiveInt, removeDir, renderTable, verdict, writeResults } from './bench-support';
 import { RowShape, measureRawBatchedInserts } from './raw-sqlite.baseline';
 import { COMPANY_FORMS, COMPANY_KINDS, COMPANY_STEMS, FIRST_NAMES, INDUSTRIES, LAST_NAMES, TITLES } from '../apps/cli/src/demo/generator-vocabulary';
 import { Prng } from '../apps/cli/src/demo/prng';
@@ -57,34 +55,26 @@ async function main(): Promise<void> {
     console.log(`file: ${rows.toLocaleString('en-US')} rows, ${(statSync(file).size / 2 ** 20).toFixed(1)} MiB, ${(duplicateShare * 100).toFixed(1)}% repeating an earlier email; ${rounds} rounds\n`);
 
     // Peak RSS while importing only: the raw baselines hold their 200,000 rows in memory too, and are not the import.
-    let peakRss = 0;
-    let importing = false;
-    const sample = setInterval(() => importing && (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
-    const perRound: Array<{ raw: number; shapedRaw: number; import: number; report: ImportReport }> = [];
+    // The import as users run it: the built CLI, a process of its own, timed from its start to its exit.
+    console.log('building (npm run build) ...');
+    execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+    const perRound: Array<{ raw: number; shapedRaw: number; import: number; report: CliReport }> = [];
     let shape: RowShape | null = null;
-    let last: { dataDir: string } | null = null;
-    let again: ImportReport;
-    let dry: ImportReport;
-    try {
-      for (let round = 1; round <= rounds; round++) {
-        const raw = measureRawBatchedInserts(rows, dir).perSecond;
-        const dataDir = join(dir, `data-${round}`);
-        importing = true;
-        const report = await withImporter(dataDir, (importer) => importer.import(file, { batchSize }));
-        importing = false;
-        shape ??= storedRowShape(dataDir);
-        const shapedRaw = measureRawBatchedInserts(rows, dir, shape).perSecond;
-        perRound.push({ raw, shapedRaw, import: report.rows / report.seconds, report });
-        console.log(`round ${round}: raw ${formatRate(raw, 'rows/s')}, shaped raw ${formatRate(shapedRaw, 'rows/s')}, import ${formatRate(report.rows / report.seconds, 'rows/s')} (${formatRatio(report.rows / report.seconds / raw)} of raw)`);
-        if (last) removeDir(last.dataDir);
-        last = { dataDir };
-      }
-      // On the last round's store: the same file again (everything found already imported), and a dry run.
-      again = await withImporter(last!.dataDir, (importer) => importer.import(file, { batchSize }));
-      dry = await withImporter(join(dir, 'dry'), (importer) => importer.import(file, { batchSize, dryRun: true }));
-    } finally {
-      clearInterval(sample);
+    let last: string | null = null;
+    for (let round = 1; round <= rounds; round++) {
+      const raw = measureRawBatchedInserts(rows, dir).perSecond;
+      const dataDir = join(dir, `data-${round}`);
+      const report = runImport(dataDir, file, dir, batchSize);
+      shape ??= storedRowShape(dataDir);
+      const shapedRaw = measureRawBatchedInserts(rows, dir, shape).perSecond;
+      perRound.push({ raw, shapedRaw, import: report.rows / report.wallSeconds, report });
+      console.log(`round ${round}: raw ${formatRate(raw, 'rows/s')}, shaped raw ${formatRate(shapedRaw, 'rows/s')}, import ${formatRate(report.rows / report.wallSeconds, 'rows/s')} (${formatRatio(report.rows / report.wallSeconds / raw)} of raw), peak RSS ${(report.peakRssBytes / 2 ** 20).toFixed(0)} MiB`);
+      if (last) removeDir(last);
+      last = dataDir;
     }
+    // On the last round's store: the same file again (every row found already imported), and a dry run.
+    const again = runImport(last!, file, dir, batchSize);
+    const dry = runImport(join(dir, 'dry'), file, dir, batchSize, ['--dry-run']);
 
     const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)]!;
     const ratios = perRound.map((r) => r.import / r.raw);
@@ -97,31 +87,39 @@ async function main(): Promise<void> {
         [
           ['raw batched inserts (~350 B rows, ordered stream ids)', formatRate(median(perRound.map((r) => r.raw)), 'rows/s'), '', '', '', '', '', '', ''],
           [`raw, rows shaped like the import's (${shape!.payloadBytes} B, random stream ids)`, formatRate(median(perRound.map((r) => r.shapedRaw)), 'rows/s'), '', '', '', '', '', '', ''],
-          ['import', formatRate(median(perRound.map((r) => r.import)), 'rows/s'), formatRatio(median(ratios)), formatRatio(median(shapedRatios)), String(real.imported), String(real.alreadyImported), String(real.duplicates), String(real.rejected), String(real.events)],
-          ['re-run (nothing new)', formatRate(again.rows / again.seconds, 'rows/s'), formatRatio(again.rows / again.seconds / median(perRound.map((r) => r.raw))), '', String(again.imported), String(again.alreadyImported), String(again.duplicates), String(again.rejected), String(again.events)],
-          ['dry run (read, validate, duplicates)', formatRate(dry.rows / dry.seconds, 'rows/s'), formatRatio(dry.rows / dry.seconds / median(perRound.map((r) => r.raw))), '', String(dry.imported), '', String(dry.duplicates), String(dry.rejected), ''],
+          ['import (the CLI, start to exit)', formatRate(median(perRound.map((r) => r.import)), 'rows/s'), formatRatio(median(ratios)), formatRatio(median(shapedRatios)), String(real.imported), String(real.alreadyImported), String(real.duplicates), String(real.rejected), String(real.events)],
+          ['re-run (nothing new)', formatRate(again.rows / again.wallSeconds, 'rows/s'), formatRatio(again.rows / again.wallSeconds / median(perRound.map((r) => r.raw))), '', String(again.imported), String(again.alreadyImported), String(again.duplicates), String(again.rejected), String(again.events)],
+          ['dry run (read, validate, duplicates)', formatRate(dry.rows / dry.wallSeconds, 'rows/s'), formatRatio(dry.rows / dry.wallSeconds / median(perRound.map((r) => r.raw))), '', String(dry.imported), '', String(dry.duplicates), String(dry.rejected), ''],
         ],
       ),
     );
     const ratio = median(ratios);
     console.log(`\nimport: ${formatRatio(ratio)} of the raw batched-insert rate, the median of ${rounds} rounds (each ratio against the raw rate measured just before it) (aim >= 25%): ${verdict(ratio >= 0.25)}`);
     console.log(`against raw inserts of rows shaped like the import's: ${formatRatio(median(shapedRatios))}`);
-    console.log(`peak RSS while importing: ${(peakRss / 2 ** 20).toFixed(0)} MiB (this process, the row worker's heap included)`);
-    const results = writeResults('import', { machine: machineInfo(), rows, seed, duplicateShare, batchSize, rounds: perRound.map((r) => ({ ...r, report: strip(r.report) })), shape, again: strip(again), dry: strip(dry), ratio, shapedRatio: median(shapedRatios), peakRss });
+    console.log(`peak RSS of the import process: ${(median(perRound.map((r) => r.report.peakRssBytes)) / 2 ** 20).toFixed(0)} MiB (median of the rounds; its threads included)`);
+    const results = writeResults('import', { machine: machineInfo(), rows, seed, duplicateShare, batchSize, rounds: perRound.map((r) => ({ ...r, report: strip(r.report) })), shape, again: strip(again), dry: strip(dry), ratio, shapedRatio: median(shapedRatios) });
     console.log(`results: ${results}`);
   } finally {
     removeDir(dir);
   }
 }
 
-/** The importer as the CLI runs it: an ImportModule application context on its own DATA_DIR. */
-async function withImporter<T>(dataDir: string, work: (importer: LeadImporter) => Promise<T>): Promise<T> {
-  const app = await NestFactory.createApplicationContext(ImportModule.forRoot(loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error' })), { logger: false });
-  try {
-    return await work(app.get(LeadImporter));
-  } finally {
-    await app.close();
-  }
+interface CliReport extends ImportReport {
+  peakRssBytes: number;
+  /** From starting the CLI to its exit: start-up, the import, closing the stores. */
+  wallSeconds: number;
+}
+
+/** `pipeline-ledger import leads <file>` from the build, on its own DATA_DIR; its JSON report and wall time. */
+function runImport(dataDir: string, file: string, dir: string, batchSize: number, extra: string[] = []): CliReport {
+  const json = join(dir, `report-${Date.now()}.json`);
+  const started = performance.now();
+  execFileSync(process.execPath, [join(REPO_ROOT, 'dist/apps/cli/src/main.js'), 'import', 'leads', file, '--no-progress', '--batch', String(batchSize), '--json', json, ...extra], {
+    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'error' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const wallSeconds = (performance.now() - started) / 1000;
+  return { ...(JSON.parse(readFileSync(json, 'utf8')) as CliReport), wallSeconds };
 }
 
 /** What the import stored per event: bytes of data and metadata JSON, on average. */
@@ -135,7 +133,7 @@ function storedRowShape(dataDir: string): RowShape {
   }
 }
 
-function strip(r: ImportReport) {
+function strip(r: ImportReport & Partial<CliReport>) {
   return { ...r, problems: r.problems.length };
 }
 

@@ -1,4 +1,5 @@
 import { NestFactory } from '@nestjs/core';
+import { writeFileSync } from 'node:fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { LEAD_SOURCES, LeadSource } from '@pipeline-ledger/domain';
@@ -17,6 +18,8 @@ interface CommonOptions {
   owner?: string;
   actor: string;
   report?: string;
+  json?: string;
+  batch: number;
   progress: boolean;
   show: number;
 }
@@ -35,7 +38,7 @@ export function importCommand(): Command {
     .addOption(new Option('--source <source>', 'the lead source of rows without one').choices(LEAD_SOURCES).default('Purchased List'))
     .action((file: string, options: CommonOptions & { source: LeadSource }) =>
       run(options, 'leads', (app, onProgress) =>
-        app.get(LeadImporter).import(file, { dryRun: options.dryRun, mappingFile: options.mapping, encoding: options.encoding, owner: options.owner, source: options.source, actor: options.actor, onProgress }),
+        app.get(LeadImporter).import(file, { dryRun: options.dryRun, mappingFile: options.mapping, encoding: options.encoding, owner: options.owner, source: options.source, actor: options.actor, batchSize: options.batch, onProgress }),
       ),
     );
 
@@ -45,7 +48,7 @@ export function importCommand(): Command {
     .option('--currency <code>', 'the ISO 4217 currency of amounts without one', 'USD')
     .action((file: string, options: CommonOptions & { currency: string }) =>
       run(options, 'opportunities', (app, onProgress) =>
-        app.get(OpportunityImporter).import(file, { dryRun: options.dryRun, mappingFile: options.mapping, encoding: options.encoding, owner: options.owner, currency: options.currency, actor: options.actor, onProgress }),
+        app.get(OpportunityImporter).import(file, { dryRun: options.dryRun, mappingFile: options.mapping, encoding: options.encoding, owner: options.owner, currency: options.currency, actor: options.actor, batchSize: options.batch, onProgress }),
       ),
     );
   return command;
@@ -59,7 +62,9 @@ function withCommonOptions(command: Command): Command {
     .option('--owner <owner>', 'the owner of rows without one (default: the actor)')
     .option('--actor <actor>', 'who is importing, recorded on every event', 'import')
     .option('--report <file.csv>', 'write every rejected and duplicate row (line, outcome, reason, lead id) to this CSV file')
+    .option('--json <file.json>', 'write the whole report as JSON (counts, every problem row, seconds, the process\'s peak memory)')
     .option('--show <n>', 'how many problem rows to print', (v) => nonNegativeInt(v), 20)
+    .option('--batch <rows>', 'rows decided and written together (one transaction)', (v) => Math.max(1, nonNegativeInt(v)), 1000)
     .option('--no-progress', 'no progress bar (for logs)');
 }
 
@@ -98,6 +103,10 @@ async function run(options: CommonOptions, noun: string, work: (app: Awaited<Ret
   if (options.report) {
     await writeProblemsCsv(options.report, report.problems);
     console.log(`  every rejected and duplicate row: ${options.report}`);
+  }
+  if (options.json) {
+    // maxRSS: this process's peak resident memory so far (KiB), its worker threads included.
+    writeFileSync(options.json, `${JSON.stringify({ ...report, peakRssBytes: process.resourceUsage().maxRSS * 1024 }, null, 2)}\n`);
   }
 }
 

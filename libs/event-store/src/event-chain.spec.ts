@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { CHAIN_GENESIS, chainHead, chainNewEvents, eventHash, verifyChain } from './event-chain';
 import { NewEvent, StoredEvent } from './event-store.port';
 
@@ -41,5 +42,22 @@ describe('event hash chain', () => {
     const tamperedLegacy = all.map((e, i) => (i === 0 ? { ...e, data: { n: -1 } } : e));
     expect(verifyChain(tamperedLegacy)).toMatchObject({ ok: false, firstBroken: { revision: 2 } });
     expect(eventHash(CHAIN_GENESIS, all[0]!)).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('eventHash text', () => {
+  it('is the SHA-256 of the previous hash and the JSON of [id, stream, revision, type, version, data, metadata without hash and recordedAt], as chains stored before hashed it', () => {
+    const event = {
+      eventId: 'e-1',
+      streamId: 'lead-"quoted"\u2028',
+      revision: 3,
+      type: 'LeadCreated',
+      schemaVersion: 2,
+      data: { sealed: 'pl:enc:1:key:abc', nothing: null, left: undefined, nested: { list: [1, 'two'] }, text: '🚀\n' },
+      metadata: { actor: 'a', correlationId: 'c', causationId: null, occurredAt: 't', hash: 'old', recordedAt: 'r', extra: { q: 1 } },
+    };
+    const { hash: _hash, recordedAt: _recordedAt, ...metadata } = event.metadata;
+    const text = `previous\n${JSON.stringify([event.eventId, event.streamId, event.revision, event.type, event.schemaVersion, event.data, metadata])}`;
+    expect(eventHash('previous', event)).toBe(createHash('sha256').update(text).digest('hex'));
   });
 });

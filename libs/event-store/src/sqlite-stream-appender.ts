@@ -1,5 +1,6 @@
 import { EventIdConflictError, WrongExpectedRevisionError } from './event-store.errors';
 import { AppendResult, ExpectedRevision, NewEvent } from './event-store.port';
+import { dataJson } from './event-chain';
 import { EventStatements } from './sqlite-schema';
 
 /** An event ready to insert: data and metadata already JSON. */
@@ -47,17 +48,17 @@ export function prepareAppend(streamId: string, events: readonly NewEvent[], exp
     eventId,
     type,
     schemaVersion,
-    data: toJsonObject(data, 'data'),
-    metadata: toJsonObject(metadata, 'metadata'),
+    data: dataJson(asJsonObject(data, 'data')),
+    metadata: JSON.stringify(asJsonObject(metadata, 'metadata')),
   }));
   return { streamId, events: rows, expectedRevision };
 }
 
-function toJsonObject(value: unknown, what: string): string {
+function asJsonObject(value: unknown, what: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new TypeError(`event ${what} must be a JSON object`);
   }
-  return JSON.stringify(value);
+  return value as Record<string, unknown>;
 }
 
 /** Whether a stream at `actual` (its last revision, or 'no_stream') is where `expected` wants it; -1 = 'no_stream'. */

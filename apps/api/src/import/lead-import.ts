@@ -81,8 +81,9 @@ export class LeadImporter {
     const builder = new ReportBuilder({ file, correlationId, dryRun: !!options.dryRun, ignoredColumns: rows.ignored }, started);
     const { report } = builder;
     const problem = (p: RowProblem) => builder.problem(p);
-    /** Keys of the rows of this file taken so far: `${field}:${key}` -> the row's line and lead. */
-    const taken = new Map<string, { line: number; leadId: string }>();
+    /** The rows of this file taken so far, by their email key and by their name-and-company key: their line and lead. */
+    const takenByEmail = new Map<string, { line: number; leadId: string }>();
+    const takenByName = new Map<string, { line: number; leadId: string }>();
 
     let writing: Promise<void> = Promise.resolve();
     for await (const batch of rows.batches) {
@@ -91,14 +92,15 @@ export class LeadImporter {
       const matches = batch.candidates.length ? await known.match(batch.candidates.map((c) => c.keys)) : [];
       const toWrite: PreparedLeadRow[] = [];
       batch.candidates.forEach((c, i) => {
-        const byEmail = c.keys.emailKey ? taken.get(`email:${c.keys.emailKey}`) : undefined;
-        const earlier = byEmail ?? (c.keys.nameAndCompanyKey ? taken.get(`name:${c.keys.nameAndCompanyKey}`) : undefined);
+        const byEmail = c.keys.emailKey ? takenByEmail.get(c.keys.emailKey) : undefined;
+        const earlier = byEmail ?? (c.keys.nameAndCompanyKey ? takenByName.get(c.keys.nameAndCompanyKey) : undefined);
         if (earlier) return problem({ line: c.line, outcome: 'duplicate', reason: `same ${byEmail ? 'email' : 'name and company'} as line ${earlier.line}`, leadId: earlier.leadId });
         const match = matches[i];
         if (match && match.leadId === c.leadId) return void report.alreadyImported++;
         if (match) return problem({ line: c.line, outcome: 'duplicate', reason: `same ${match.matchedOn === 'email' ? 'email' : 'name and company'} as lead ${match.leadId}`, leadId: match.leadId });
-        if (c.keys.emailKey) taken.set(`email:${c.keys.emailKey}`, { line: c.line, leadId: c.leadId });
-        if (c.keys.nameAndCompanyKey) taken.set(`name:${c.keys.nameAndCompanyKey}`, { line: c.line, leadId: c.leadId });
+        const taken = { line: c.line, leadId: c.leadId };
+        if (c.keys.emailKey) takenByEmail.set(c.keys.emailKey, taken);
+        if (c.keys.nameAndCompanyKey) takenByName.set(c.keys.nameAndCompanyKey, taken);
         toWrite.push(c);
       });
       if (options.dryRun) {

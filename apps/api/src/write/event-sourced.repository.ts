@@ -218,7 +218,7 @@ export class EventSourcedRepository {
 
   /** The event an earlier run of this same command wrote, if there was one. Another request under the same key is a 409. */
   private earlierRun<S>(loaded: Loaded<S>, ctx: CommandContext): StoredEvent | undefined {
-    if (!ctx.eventIdSeed) return undefined;
+    if (!ctx.eventIdSeed || loaded.events.length === 0) return undefined; // a new stream holds no earlier run
     const firstId = seededEventId(ctx.eventIdSeed, 0);
     const earlier = loaded.events.find((e) => e.eventId === firstId);
     if (earlier && ctx.idempotency && earlier.metadata['requestHash'] !== ctx.idempotency.requestHash) {
