@@ -77,7 +77,7 @@ export class KnownLeads {
   }
 
   /** For each set of keys, the lead it matches, or null. */
-  async match(keys: readonly LeadIdentityKeys[]): Promise<Array<KnownLead | null>> {
+  async match(keys: readonly Pick<LeadIdentityKeys, IdentityKeyField>[]): Promise<Array<KnownLead | null>> {
     const answers: Array<KnownLead | null> = keys.map(() => null);
     for (const [field, matchedOn] of MATCHES) {
       const wanted = [...new Set(keys.map((k) => k[field]).filter((k): k is string => k !== null))];

@@ -47,8 +47,11 @@ export interface PreparedLeadRow {
   line: number;
   row: LeadRow;
   leadId: string;
-  keys: LeadIdentityKeys;
+  /** The keys duplicates are found by (the others of leadIdentityKeys need not cross to the importing thread). */
+  keys: MatchKeys;
 }
+
+export type MatchKeys = Pick<LeadIdentityKeys, 'emailKey' | 'nameAndCompanyKey'>;
 
 export interface LeadRowBatch {
   candidates: PreparedLeadRow[];
@@ -90,7 +93,8 @@ export async function openLeadRows(setup: LeadRowsSetup): Promise<LeadRows> {
         const misdecoded = looksMisdecoded(fields);
         const parsed = misdecoded ? null : rowSchema.safeParse(fields);
         if (parsed?.success) {
-          batch.candidates.push({ line: row.line, row: parsed.data, leadId: leadIdOf(parsed.data, setup.digestKey), keys: leadIdentityKeys(parsed.data) });
+          const { emailKey, nameAndCompanyKey } = leadIdentityKeys(parsed.data);
+          batch.candidates.push({ line: row.line, row: parsed.data, leadId: leadIdOf(parsed.data, setup.digestKey), keys: { emailKey, nameAndCompanyKey } });
         } else {
           batch.problems.push({ line: row.line, outcome: 'rejected', reason: misdecoded ?? zodReasons(parsed!.error) });
         }
