@@ -15,7 +15,7 @@ import { ImportSetupError, loadMapping } from './column-mapping';
 import { CsvEncoding } from './csv-rows';
 import { ImportProgress, ImportReport, ReportBuilder, RowProblem } from './import-report';
 import { KnownLeads } from './known-leads';
-import { LEAD_FIELDS, PreparedLeadRow, ROW_ID_PURPOSE, openLeadRows } from './lead-rows';
+import { LEAD_FIELDS, LeadRows, PreparedLeadRow, ROW_ID_PURPOSE, openLeadRows } from './lead-rows';
 import { openLeadRowsInWorker } from './rows-in-worker';
 
 export { LEAD_FIELDS } from './lead-rows';
@@ -73,6 +73,14 @@ export class LeadImporter {
       batchSize: options.batchSize ?? 1000,
     };
     const rows = options.workers === false ? await openLeadRows(setup) : await openLeadRowsInWorker(setup);
+    try {
+      return await this.importRows(file, rows, options, { actor, defaults, started });
+    } finally {
+      await rows.close();
+    }
+  }
+
+  private async importRows(file: string, rows: LeadRows, options: LeadImportOptions, { actor, defaults, started }: { actor: string; defaults: { source: string; owner: string }; started: number }): Promise<ImportReport> {
     const now = new Date().toISOString();
     const correlationId = randomUUID();
     const known = new KnownLeads(this.readModels, this.sealed, this.protector);

@@ -76,6 +76,8 @@ export interface LeadRows {
   /** Headers of the columns no field is taken from. */
   ignored: string[];
   batches: AsyncIterable<LeadRowBatch>;
+  /** Stops reading (the file closed, the worker ended), whether or not every batch was taken. */
+  close(): Promise<void>;
 }
 
 /** Opens the file and plans its columns (throws ImportSetupError / CsvFileError when it cannot be imported at all). */
@@ -108,7 +110,8 @@ export async function openLeadRows(setup: LeadRowsSetup): Promise<LeadRows> {
     batch.bytesRead = csv.totalBytes;
     if (batch.rows > 0) yield batch;
   }
-  return { ignored: plan.ignored, batches: batches() };
+  const iterator = batches();
+  return { ignored: plan.ignored, batches: iterator, close: async () => void (await iterator.return(undefined)) };
 }
 
 /**

@@ -67,5 +67,5 @@ export async function openLeadRowsInWorker(setup: LeadRowsSetup): Promise<LeadRo
       await worker.terminate();
     }
   }
-  return { ignored: (opened as { ignored: string[] }).ignored, batches: batches() };
+  return { ignored: (opened as { ignored: string[] }).ignored, batches: batches(), close: () => worker.terminate().then(() => undefined) };
 }
