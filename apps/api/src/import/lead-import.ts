@@ -115,7 +115,8 @@ export class LeadImporter {
         report.imported += toWrite.length;
         report.events += toWrite.length;
       } else if (toWrite.length) {
-        const commands: BatchCommand[] = toWrite.map((c) => ({ record: this.records.lead, id: c.leadId, command: createLead(c, defaults, now), ctx: context(c, actor, correlationId, now) }));
+        // New leads as far as the store's leads and this file say (KnownLeads, the rows before): not read before deciding.
+        const commands: BatchCommand[] = toWrite.map((c) => ({ record: this.records.lead, id: c.leadId, command: createLead(c, defaults, now), ctx: context(c, actor, correlationId, now), assumeNew: true }));
         const written = this.commandBus.execute(new ExecuteRecordBatchCommand(commands)).then((results) =>
           results.forEach((result, i) => {
             const c = toWrite[i]!;

@@ -110,6 +110,24 @@ describe('EventSourcedRepository.executeBatch', () => {
     expect(await stores.events.readStream(streamIdFor('lead', other))).toHaveLength(1);
   });
 
+  it('with assumeNew, does not read the stream, and decides again on the record as it is when it exists after all', async () => {
+    const [existing, fresh] = [uuid(1), uuid(2)];
+    await repository.executeBatch([createLead(existing)]);
+    const readStreams = jest.spyOn(stores.events, 'readStreams');
+
+    const results = await repository.executeBatch([
+      { ...createLead(existing), assumeNew: true }, // the same command again: found as an earlier run
+      { ...createLead(fresh), assumeNew: true },
+      { ...logContact(existing), assumeNew: true }, // decided on the empty state, refused by the store, decided again
+    ]);
+
+    expect(readStreams).toHaveBeenCalledTimes(0);
+    expect(results[0]).toMatchObject({ ok: true, outcome: { replayed: true } });
+    expect(results[1]).toMatchObject({ ok: true, outcome: { appended: ['LeadCreated'], revision: 0 } });
+    expect(results[2]).toMatchObject({ ok: true, outcome: { appended: ['LeadContacted'], revision: 1 } });
+    expect((await stores.events.readStream(streamIdFor('lead', existing))).map((e) => e.type)).toEqual(['LeadCreated', 'LeadContacted']);
+  });
+
   it('refuses with 404 a command whose referenced record does not exist, and accepts it once the record does', async () => {
     const accountId = uuid(7);
     const opportunity = (id: string): BatchCommand => ({

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { upcast } from '@pipeline-ledger/contracts';
 import { DomainError, DomainEvent, EVENT_SCHEMA_VERSIONS, fold, isRefusal, streamIdFor } from '@pipeline-ledger/domain';
-import { EVENT_STORE, EventStore, NewEvent, StoredEvent, StreamAppend, WrongExpectedRevisionError, chainHead, chainNewEvents } from '@pipeline-ledger/event-store';
+import { EVENT_STORE, EventIdConflictError, EventStore, NewEvent, StoredEvent, StreamAppend, WrongExpectedRevisionError, chainHead, chainNewEvents } from '@pipeline-ledger/event-store';
 import { PersonalDataProtector } from '@pipeline-ledger/privacy';
 import { CommandContext, CommandOutcome } from './command-context';
 import { seededEventId } from './event-ids';
@@ -21,6 +21,12 @@ export interface BatchCommand<C = unknown> {
   id: string;
   command: C;
   ctx: CommandContext;
+  /**
+   * The caller believes the record does not exist yet (an import's new lead): its stream is not read, the command is
+   * decided on the empty state, and the append demands that the stream not exist. If it does after all, the store
+   * refuses the append and the command is decided again, on the record as it is, like any stream that moved.
+   */
+  assumeNew?: boolean;
 }
 
 /** How one command of a batch went: its outcome, or the error execute would have thrown (a refusal, a 404, ...). */
@@ -126,13 +132,17 @@ export class EventSourcedRepository {
 
     interface Pending {
       streamId: string;
+      /** Not read (assumeNew): decided on the empty state. */
+      assumed: boolean;
       loaded: Loaded<{ exists: boolean }>;
       events: NewEvent[];
       /** Per command of the stream that appended: its state and how many events it had decided, in order. */
       decided: Array<{ index: number; state: { exists: boolean }; count: number; types: string[] }>;
     }
     const pending: Pending[] = [];
-    const stored = await this.store.readStreams([...byStream.keys()]);
+    const toRead = [...byStream].filter(([, indexes]) => !indexes.every((i) => commands[i]!.assumeNew)).map(([streamId]) => streamId);
+    const stored = toRead.length ? await this.store.readStreams(toRead) : new Map<string, StoredEvent[]>();
+    const read = new Set(toRead);
     for (const [streamId, indexes] of byStream) {
       const first = commands[indexes[0]!]!;
       const loaded = loadedFrom(first.record as RecordType<unknown, { exists: boolean }, DomainEvent>, stored.get(streamId) ?? []);
@@ -165,7 +175,7 @@ export class EventSourcedRepository {
           results[index] = { ok: false, error: error as Error };
         }
       }
-      if (events.length > 0) pending.push({ streamId, loaded, events, decided });
+      if (events.length > 0) pending.push({ streamId, assumed: !read.has(streamId), loaded, events, decided });
     }
 
     // Sealed, then chained (as execute does): all the batch's events in one call (a call per stream cost more than the
@@ -200,8 +210,9 @@ export class EventSourcedRepository {
           const { id } = commands[d.index]!;
           results[d.index] = { ok: true, outcome: { id, state: d.state, revision, appended: d.types, replayed: false } };
         }
-      } else if (outcome.ok || outcome.error instanceof WrongExpectedRevisionError) {
-        // The stream moved under the batch (or a concurrent run of the same commands wrote first): decide again, one by one.
+      } else if (outcome.ok || outcome.error instanceof WrongExpectedRevisionError || (p.assumed && outcome.error instanceof EventIdConflictError)) {
+        // The stream moved under the batch, a concurrent run of the same commands wrote first, or a stream assumed new
+        // exists (even holding some of these events, from an earlier run): decide again, one by one, on what is stored.
         for (const d of p.decided) {
           const c = commands[d.index]!;
           results[d.index] = await this.execute(c.record as RecordType<unknown, { exists: boolean }, DomainEvent>, c.id, c.command, c.ctx).then(
