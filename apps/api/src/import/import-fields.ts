@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ColumnPlan, ImportMapping, fieldsOf } from './column-mapping';
 
 /**
  * A moment in the past from an import file: an ISO 8601 date (midnight UTC) or date and time with its offset
@@ -22,4 +23,13 @@ export function looksMisdecoded(fields: Record<string, string | undefined>): str
     if (value?.includes('\uFFFD')) return `${field}: is not valid UTF-8 (is the file in another encoding? try --encoding latin1)`;
   }
   return null;
+}
+
+/** A row's cells as our fields, validated by `schema`: its data, or why it is refused (not valid UTF-8, or the schema's reasons). */
+export function validRow<S extends z.ZodType>(schema: S, plan: ColumnPlan, cells: readonly string[], mapping: ImportMapping): { ok: true; data: z.output<S> } | { ok: false; reason: string } {
+  const fields = fieldsOf(plan, cells, mapping);
+  const misdecoded = looksMisdecoded(fields);
+  if (misdecoded) return { ok: false, reason: misdecoded };
+  const parsed = schema.safeParse(fields);
+  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, reason: zodReasons(parsed.error) };
 }

@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { mkdirSync } from 'node:fs';
-import { READ_MODEL_STORE, ReadModelStore, SqliteReadModelStore } from '@pipeline-ledger/read-models';
+import { READ_MODEL_STORE, ReadModelStore } from '@pipeline-ledger/read-models';
+import { READ_MODEL_STORE_PROVIDER } from '../read-side/read-side.module';
 import { AppConfig } from '../config/app-config';
 import { StorageModule } from '../infrastructure/storage.module';
 import { EventSourcedRepository } from '../write/event-sourced.repository';
@@ -28,13 +28,7 @@ export class ImportModule {
       module: ImportModule,
       imports: [CqrsModule.forRoot(), StorageModule.forRoot(config)],
       providers: [
-        {
-          provide: READ_MODEL_STORE,
-          useFactory: (): ReadModelStore => {
-            mkdirSync(config.dataDir, { recursive: true });
-            return new SqliteReadModelStore({ filename: config.readModelFile });
-          },
-        },
+        READ_MODEL_STORE_PROVIDER,
         ReadModelLifecycle,
         EventSourcedRepository,
         ExecuteRecordBatchHandler,

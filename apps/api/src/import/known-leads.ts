@@ -2,6 +2,7 @@ import { DuplicateMatch } from '@pipeline-ledger/domain';
 import { EventStore } from '@pipeline-ledger/event-store';
 import { PersonalDataProtector } from '@pipeline-ledger/privacy';
 import {
+  IDENTITY_MATCHES,
   IdentityKeyField,
   LEAD_IDENTITIES,
   LeadIdentityDocument,
@@ -15,10 +16,6 @@ export interface KnownLead {
   matchedOn: DuplicateMatch;
 }
 
-const MATCHES: ReadonlyArray<[IdentityKeyField, DuplicateMatch]> = [
-  ['emailKey', 'email'],
-  ['nameAndCompanyKey', 'name-and-company'],
-];
 
 /** Events read per page while catching up on what the lead-identities read model has not applied yet. */
 const PAGE = 5000;
@@ -66,7 +63,7 @@ export class KnownLeads {
       after = page[page.length - 1]!.position;
     }
     for (const doc of this.recent.values()) {
-      for (const [field] of MATCHES) {
+      for (const [field] of IDENTITY_MATCHES) {
         const key = doc[field];
         if (key === null) continue;
         const list = this.recentByKey.get(`${field}:${key}`);
@@ -79,7 +76,7 @@ export class KnownLeads {
   /** For each set of keys, the lead it matches, or null. */
   async match(keys: readonly Pick<LeadIdentityKeys, IdentityKeyField>[]): Promise<Array<KnownLead | null>> {
     const answers: Array<KnownLead | null> = keys.map(() => null);
-    for (const [field, matchedOn] of MATCHES) {
+    for (const [field, matchedOn] of IDENTITY_MATCHES) {
       const wanted = [...new Set(keys.map((k) => k[field]).filter((k): k is string => k !== null))];
       if (wanted.length === 0) continue;
       const oldest = new Map<string, LeadIdentityDocument>();

@@ -4,10 +4,10 @@ import { keyedDigest } from '@pipeline-ledger/privacy';
 import { LeadIdentityKeys, leadIdentityKeys } from '@pipeline-ledger/read-models';
 import { createLeadBody } from '../leads/lead.bodies';
 import { deterministicId } from '../write/event-ids';
-import { FieldSpec, ImportMapping, fieldsOf, planColumns } from './column-mapping';
+import { FieldSpec, ImportMapping, planColumns } from './column-mapping';
 import { CsvEncoding, isRowError, openCsvFile } from './csv-rows';
 import { RowProblem } from './import-report';
-import { looksMisdecoded, pastInstant, zodReasons } from './import-fields';
+import { pastInstant, validRow } from './import-fields';
 
 /**
  * The first half of a lead import, which needs nothing but the file: read the CSV, take each row's fields, validate
@@ -91,14 +91,12 @@ export async function openLeadRows(setup: LeadRowsSetup): Promise<LeadRows> {
       if (isRowError(row)) {
         batch.problems.push({ line: row.line, outcome: 'rejected', reason: row.reason });
       } else {
-        const fields = fieldsOf(plan, row.cells, setup.mapping);
-        const misdecoded = looksMisdecoded(fields);
-        const parsed = misdecoded ? null : rowSchema.safeParse(fields);
-        if (parsed?.success) {
-          const { emailKey, nameAndCompanyKey } = leadIdentityKeys(parsed.data);
-          batch.candidates.push({ line: row.line, row: parsed.data, leadId: leadIdOf(parsed.data, setup.digestKey), keys: { emailKey, nameAndCompanyKey } });
+        const valid = validRow(rowSchema, plan, row.cells, setup.mapping);
+        if (valid.ok) {
+          const { emailKey, nameAndCompanyKey } = leadIdentityKeys(valid.data);
+          batch.candidates.push({ line: row.line, row: valid.data, leadId: leadIdOf(valid.data, setup.digestKey), keys: { emailKey, nameAndCompanyKey } });
         } else {
-          batch.problems.push({ line: row.line, outcome: 'rejected', reason: misdecoded ?? zodReasons(parsed!.error) });
+          batch.problems.push({ line: row.line, outcome: 'rejected', reason: valid.reason });
         }
       }
       if (batch.rows >= setup.batchSize) {

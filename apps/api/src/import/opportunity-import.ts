@@ -13,10 +13,10 @@ import { deterministicId } from '../write/event-ids';
 import { BatchCommand, BatchCommandResult } from '../write/event-sourced.repository';
 import { ExecuteRecordBatchCommand } from '../write/execute-record-batch.command';
 import { RECORDS, Records } from '../write/record-types';
-import { FieldSpec, ImportSetupError, fieldsOf, loadMapping, planColumns } from './column-mapping';
+import { FieldSpec, ImportSetupError, loadMapping, planColumns } from './column-mapping';
 import { CsvEncoding, isRowError, openCsvFile } from './csv-rows';
 import { ImportProgress, ImportReport, ReportBuilder, RowProblem } from './import-report';
-import { looksMisdecoded, pastInstant, zodReasons } from './import-fields';
+import { pastInstant, validRow } from './import-fields';
 
 export const OPPORTUNITY_FIELDS: readonly FieldSpec[] = [
   { field: 'id', aliases: ['opportunity id', 'external id', 'deal id', 'record id'], required: true },
@@ -187,14 +187,12 @@ export class OpportunityImporter {
       if (isRowError(row)) {
         problem({ line: row.line, outcome: 'rejected', reason: row.reason });
       } else {
-        const fields = fieldsOf(plan, row.cells, mapping);
-        const misdecoded = looksMisdecoded(fields);
-        const parsed = misdecoded ? null : rowSchema.safeParse(fields);
-        const reason = misdecoded ?? (parsed && !parsed.success ? zodReasons(parsed.error) : null) ?? this.stageProblem(parsed!.data!, catalogue.names());
-        if (reason) {
-          problem({ line: row.line, outcome: 'rejected', reason });
+        const valid = validRow(rowSchema, plan, row.cells, mapping);
+        const reason = valid.ok ? this.stageProblem(valid.data, catalogue.names()) : valid.reason;
+        if (reason || !valid.ok) {
+          problem({ line: row.line, outcome: 'rejected', reason: reason! });
         } else {
-          const data = parsed!.data! as Candidate['row'];
+          const data = valid.data as Candidate['row'];
           const money = minorUnits(data.amount, data.currency ?? defaultCurrency);
           const earlier = seenIds.get(data.id);
           if (typeof money === 'string') problem({ line: row.line, outcome: 'rejected', reason: `amount: ${money}` });

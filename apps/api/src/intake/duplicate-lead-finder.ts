@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DuplicateMatch } from '@pipeline-ledger/domain';
 import {
+  IDENTITY_MATCHES,
   IdentityKeyField,
   LeadIdentityKeys,
   READ_MODEL_STORE,
@@ -16,10 +17,6 @@ export interface DuplicateFound {
   matchedOn: DuplicateMatch;
 }
 
-const MATCHES: ReadonlyArray<[IdentityKeyField, DuplicateMatch]> = [
-  ['emailKey', 'email'],
-  ['nameAndCompanyKey', 'name-and-company'],
-];
 
 /** How long a lead created here is remembered at most, if the projector never catches up with it (stopped, failed). */
 const REMEMBER_MS = 10 * 60_000;
@@ -44,7 +41,7 @@ export class DuplicateLeadFinder {
   async find(keys: LeadIdentityKeys): Promise<DuplicateFound | null> {
     const checkpoint = await this.checkpoint();
     this.forget(checkpoint);
-    for (const [field, matchedOn] of MATCHES) {
+    for (const [field, matchedOn] of IDENTITY_MATCHES) {
       const key = keys[field];
       if (key === null) continue;
       const q = leadIdentityMatchQuery(field, key);
@@ -56,7 +53,7 @@ export class DuplicateLeadFinder {
 
   /** A lead just created here, appended at or before `position`: found by its keys until the projection has it. */
   remember(keys: LeadIdentityKeys, leadId: string, position: bigint | null): void {
-    for (const [field] of MATCHES) {
+    for (const [field] of IDENTITY_MATCHES) {
       const key = keys[field];
       if (key !== null && !this.recent.has(`${field}:${key}`)) this.recent.set(`${field}:${key}`, { leadId, position, at: Date.now() });
     }

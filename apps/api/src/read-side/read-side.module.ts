@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
+import { FactoryProvider, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
 import { mkdirSync } from 'node:fs';
 import { EVENT_STORE, EventStore } from '@pipeline-ledger/event-store';
 import { ALL_PROJECTIONS, ProjectorRunner, READ_MODEL_STORE, ReadModelStore, SqliteReadModelStore } from '@pipeline-ledger/read-models';
@@ -33,19 +33,22 @@ export class ProjectorLifecycle implements OnApplicationBootstrap, OnModuleDestr
   }
 }
 
+/** The configured read-model store (the api's read side, and the imports' duplicate lookups). */
+export const READ_MODEL_STORE_PROVIDER: FactoryProvider<ReadModelStore> = {
+  provide: READ_MODEL_STORE,
+  inject: [APP_CONFIG],
+  useFactory: (config: AppConfig): ReadModelStore => {
+    mkdirSync(config.dataDir, { recursive: true });
+    return new SqliteReadModelStore({ filename: config.readModelFile });
+  },
+};
+
 /** The read side: the read-model store, the projector, and what queries need of them. */
 @Module({
   controllers: [AnalyticsController, ListsController, ProjectionsController],
   providers: [
     FreshnessService,
-    {
-      provide: READ_MODEL_STORE,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): ReadModelStore => {
-        mkdirSync(config.dataDir, { recursive: true });
-        return new SqliteReadModelStore({ filename: config.readModelFile });
-      },
-    },
+    READ_MODEL_STORE_PROVIDER,
     {
       provide: ProjectorRunner,
       inject: [EVENT_STORE, READ_MODEL_STORE],

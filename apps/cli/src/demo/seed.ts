@@ -12,7 +12,7 @@
  * their data keys afterwards, as PersonErasureService does: their fields read "[erased]".
  *
  * Appends are chained in timeline order (one stream's appends one after another, each from the previous hash) and
- * many are in flight at once, so that the SQLite store's group commit puts hundreds of them in each fsync.
+ * written a thousand at a time through the store's batch append (appendToStreams), a transaction each.
  */
 import { PERSONAL_DATA_ERASURE_EVENTS } from '@pipeline-ledger/domain';
 import { CHAIN_GENESIS, chainNewEvents } from '@pipeline-ledger/event-store';
@@ -35,8 +35,8 @@ export interface SeedOptions {
   months?: number;
   /** First day of the timeline. Default: the first of the month `months` months ago (the last full months). */
   startDate?: Date;
-  /** Appends in flight. Default 256. */
-  concurrency?: number;
+  /** Appends written together (one batch append of the store). Default 1000. */
+  batchSize?: number;
   /** Build the read models afterwards (the projections' catch-up). Default true. */
   readModels?: boolean;
   onProgress?: (progress: SeedProgress) => void;
@@ -90,7 +90,7 @@ export async function seedDemo(config: AppConfig, options: SeedOptions): Promise
   try {
     const head = await stores.events.headPosition();
     if (head !== null) throw new StoreNotEmptyError(config.eventStoreFile, head);
-    written = await writeAppends(stores, generator.appends, options.leads, options.concurrency ?? 256, options.onProgress, started);
+    written = await writeAppends(stores, generator.appends, options.leads, options.batchSize ?? 1000, options.onProgress, started);
     erased = await eraseKeys(stores, written.erasures);
     writeSeconds = (performance.now() - started) / 1000;
     if (options.readModels !== false) {
@@ -131,63 +131,54 @@ async function writeAppends(
   stores: EventStores,
   appends: Iterable<GeneratedAppend>,
   totalLeads: number,
-  concurrency: number,
+  batchSize: number,
   onProgress: SeedOptions['onProgress'],
   started: number,
 ): Promise<Written> {
   /** The hash each stream's next event chains from. */
   const heads = new Map<string, string>();
-  const inFlight = new Set<Promise<void>>();
   const erasures: Erasure[] = [];
-  let failure: { error: unknown } | null = null;
   let appended = 0;
   let events = 0;
   let leads = 0;
-  let lastReport = 0;
-  const report = (force = false) => {
-    const now = performance.now();
-    if (!onProgress || (!force && now - lastReport < 100)) return;
-    lastReport = now;
-    onProgress({ phase: 'events', leads, totalLeads, events, elapsedMs: now - started });
+  let batch: GeneratedAppend[] = [];
+
+  // A batch of appends in timeline order, through the store's batch append (which keeps the order of a stream's
+  // appends within a batch): sealed, then chained over what is stored, the repository's order.
+  const flush = async () => {
+    if (batch.length === 0) return;
+    const sealed = await stores.protector.seal(batch.flatMap((a) => a.events));
+    let next = 0;
+    const chained = batch.map(({ streamId, expectedRevision, events: own }) => {
+      const firstRevision = expectedRevision === 'no_stream' ? 0 : (expectedRevision as number) + 1;
+      const chainedEvents = chainNewEvents(streamId, firstRevision, heads.get(streamId) ?? CHAIN_GENESIS, sealed.slice(next, (next += own.length)));
+      heads.set(streamId, chainedEvents[chainedEvents.length - 1]!.metadata['hash'] as string);
+      return { streamId, events: chainedEvents, expectedRevision, firstRevision };
+    });
+    const outcomes = await stores.events.appendToStreams(chained);
+    outcomes.forEach((outcome, i) => {
+      const { streamId, events: written, firstRevision } = chained[i]!;
+      if (!outcome.ok) throw outcome.error;
+      if (!outcome.result.written || outcome.result.nextExpectedRevision !== firstRevision + written.length - 1) {
+        throw new Error(`append to ${streamId} at revision ${firstRevision} came back written=${outcome.result.written}, nextExpectedRevision=${outcome.result.nextExpectedRevision}`);
+      }
+      events += written.length;
+    });
+    appended += batch.length;
+    leads += batch.reduce((n, a) => n + a.events.filter((e) => e.type === 'LeadCreated').length, 0);
+    batch = [];
+    onProgress?.({ phase: 'events', leads, totalLeads, events, elapsedMs: performance.now() - started });
   };
 
   for (const append of appends) {
-    if (failure) break;
-    const { streamId, expectedRevision, events: batch } = append;
-    // Sealed, then chained over what is stored: the repository's order. One append at a time up to here, in
-    // timeline order, so that each stream's appends chain from the one before and reach the store in that order
-    // (appendToStream queues synchronously).
-    const sealed = await stores.protector.seal(batch);
-    const firstRevision = expectedRevision === 'no_stream' ? 0 : (expectedRevision as number) + 1;
-    const chained = chainNewEvents(streamId, firstRevision, heads.get(streamId) ?? CHAIN_GENESIS, sealed);
-    heads.set(streamId, chained[chained.length - 1]!.metadata['hash'] as string);
-    for (const event of batch) {
+    for (const event of append.events) {
       const field = PERSONAL_DATA_ERASURE_EVENTS[event.type];
-      if (field) erasures.push({ streamId, subject: event.data[field] as string, erasedAt: event.metadata.occurredAt });
+      if (field) erasures.push({ streamId: append.streamId, subject: event.data[field] as string, erasedAt: event.metadata.occurredAt });
     }
-    const created = batch.filter((e) => e.type === 'LeadCreated').length;
-    const write: Promise<void> = stores.events
-      .appendToStream(streamId, chained, { expectedRevision })
-      .then((result) => {
-        const expectedNext = firstRevision + chained.length - 1;
-        if (!result.written || result.nextExpectedRevision !== expectedNext) {
-          throw new Error(`append to ${streamId} at revision ${firstRevision} came back written=${result.written}, nextExpectedRevision=${result.nextExpectedRevision}`);
-        }
-        appended += 1;
-        events += chained.length;
-        leads += created;
-        report();
-      })
-      .catch((error: unknown) => {
-        failure ??= { error };
-      })
-      .finally(() => inFlight.delete(write));
-    inFlight.add(write);
-    if (inFlight.size >= concurrency) await Promise.race(inFlight);
+    batch.push(append);
+    if (batch.length >= batchSize) await flush();
   }
-  await Promise.all(inFlight);
-  if (failure) throw (failure as { error: unknown }).error;
-  report(true);
+  await flush();
   return { appends: appended, events, erasures };
 }
 
