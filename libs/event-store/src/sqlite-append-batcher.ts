@@ -10,6 +10,9 @@ interface QueuedAppend {
   reject(error: unknown): void;
 }
 
+/** How many appends of a bulk writer's batch go into one transaction (writeAppends). */
+export const APPENDS_PER_TRANSACTION = 1000;
+
 export type Outcome = { ok: true; result: AppendResult } | { ok: false; error: unknown };
 
 export interface AppendBatcherStats {
@@ -50,7 +53,7 @@ export class SqliteAppendBatcher {
   }
 
   /** A bulk writer's batch (appendToStreams), written now on this connection (see writeAppends); what is queued for the group commit first. */
-  writeNow(requests: readonly AppendRequest[], chunk = 1000): Outcome[] {
+  writeNow(requests: readonly AppendRequest[], chunk = APPENDS_PER_TRANSACTION): Outcome[] {
     this.drain();
     const outcomes = writeAppends(this.db, this.statements, requests, chunk);
     const commits = Math.ceil(requests.length / chunk);

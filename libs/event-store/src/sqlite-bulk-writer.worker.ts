@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { writeAppends } from './sqlite-append-batcher';
+import { APPENDS_PER_TRANSACTION, writeAppends } from './sqlite-append-batcher';
 import { toWire } from './sqlite-bulk-writer';
 import { openEventDatabase, prepareEventStatements } from './sqlite-schema';
 import { AppendRequest } from './sqlite-stream-appender';
@@ -10,6 +10,6 @@ const db = openEventDatabase(filename, busyTimeoutMs);
 const statements = prepareEventStatements(db);
 
 parentPort!.on('message', ({ id, requests }: { id: number; requests: AppendRequest[] }) => {
-  const outcomes = writeAppends(db, statements, requests, 1000).map(toWire);
+  const outcomes = writeAppends(db, statements, requests, APPENDS_PER_TRANSACTION).map(toWire);
   parentPort!.postMessage({ id, outcomes });
 });
