@@ -1,4 +1,4 @@
-/** Two projects: fast unit specs next to the code, and end-to-end tests over HTTP in test/. */
+/** Three projects: fast unit specs next to the code, end-to-end tests over HTTP in test/, adapters against real servers. */
 const moduleNameMapper = {
   '^@pipeline-ledger/domain(.*)$': '<rootDir>/libs/domain/src$1',
   '^@pipeline-ledger/event-store(.*)$': '<rootDir>/libs/event-store/src$1',
@@ -14,5 +14,7 @@ module.exports = {
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+    // Adapter contract suites against real servers: run when EVENTSTORE_URL / MONGO_URL are set, skipped (saying so) when not.
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/libs/**/*.integration-spec.ts'] },
   ],
 };
