@@ -1,6 +1,6 @@
 /**
  * The EventStore port: the only way the write side and the projectors touch stored events.
- * Adapters: sqlite.event-store.ts (embedded default); EventStoreDB comes with the production-adapters issue.
+ * Adapters: sqlite.event-store.ts (the embedded default) and eventstoredb.event-store.ts (production).
  * Every adapter must pass event-store.contract.ts.
  */
 
@@ -43,7 +43,10 @@ export interface StoredEvent<D extends Record<string, unknown> = Record<string, 
   streamId: string;
   /** 0-based, gap-free within its stream. */
   revision: number;
-  /** Position in the global stream: unique, only grows, never reused. Not necessarily gap-free. */
+  /**
+   * Position in the global stream: unique, only grows, never reused. Not necessarily gap-free, nor small: SQLite counts
+   * from 1; EventStoreDB's commit/prepare pair makes numbers of up to 128 bits. Keep positions as bigints or decimal strings.
+   */
   position: bigint;
   type: string;
   schemaVersion: number;
@@ -112,6 +115,13 @@ export interface SubscribeOptions {
    * sets more, so that it reads many commits at once instead of waking for every one. Push-based stores may ignore it.
    */
   liveDelayMs?: number;
+  /**
+   * Called between deliveries with a position the store has looked through for matching events, past the last one
+   * delivered (a filtered subscription moving over events it skips). Every event before it has been delivered, so a
+   * consumer that checkpoints may save it and, after a restart, not scan those events again: a quiet consumer of a
+   * rare event type still advances. SQLite: when a scan reaches the head; EventStoreDB: the server's filter checkpoints.
+   */
+  onCheckpoint?: (position: bigint) => void;
   /** Ends the subscription: the iterator completes. Leaving a for-await loop ends it too. */
   signal?: AbortSignal;
 }

@@ -28,6 +28,7 @@ export interface AllSubscriptionOptions {
   pollIntervalMs: number;
   filter: SubscriptionFilter | undefined;
   liveDelayMs: number;
+  onCheckpoint: ((position: bigint) => void) | undefined;
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
@@ -47,6 +48,8 @@ export class SqliteAllSubscription implements AsyncIterableIterator<StoredEvent>
   private page: StoredEvent[] = [];
   private index = 0;
   private cursor: bigint | null;
+  /** The last position delivered or reported as a checkpoint. */
+  private reported: bigint | null;
   private caughtUp = false;
   private readAtCommit = -1;
   private ended = false;
@@ -60,6 +63,7 @@ export class SqliteAllSubscription implements AsyncIterableIterator<StoredEvent>
     private readonly onEnd: (subscription: SqliteAllSubscription) => void,
   ) {
     this.cursor = options.after;
+    this.reported = options.after;
     if (options.signal?.aborted) this.end();
     else options.signal?.addEventListener('abort', this.end, { once: true });
   }
@@ -97,7 +101,16 @@ export class SqliteAllSubscription implements AsyncIterableIterator<StoredEvent>
   private async pull(): Promise<IteratorResult<StoredEvent>> {
     try {
       while (!this.ended) {
-        if (this.index < this.page.length) return { done: false, value: this.page[this.index++] };
+        if (this.index < this.page.length) {
+          const event = this.page[this.index++]!;
+          this.reported = event.position;
+          return { done: false, value: event };
+        }
+        if (this.cursor !== null && (this.reported === null || this.cursor > this.reported)) {
+          // The page is delivered and the scan went past it (skipping what the filter leaves out): a checkpoint.
+          this.reported = this.cursor;
+          this.options.onCheckpoint?.(this.cursor);
+        }
         if (this.caughtUp && this.source.commitCount() === this.readAtCommit) {
           // Nothing committed here since a read that reached the head: no need to look before something is.
           await this.source.waitForCommit(this.options.pollIntervalMs, this.stop.signal);

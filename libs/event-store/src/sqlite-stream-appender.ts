@@ -1,4 +1,5 @@
 import { EventIdConflictError, WrongExpectedRevisionError } from './event-store.errors';
+import { checkAppend, satisfies } from './event-store-arguments';
 import { AppendResult, ExpectedRevision, NewEvent } from './event-store.port';
 import { dataJson } from './event-chain';
 import { EventStatements } from './sqlite-schema';
@@ -24,55 +25,15 @@ export interface AppendRequest {
  * when appendToStream was called. Throws TypeError / RangeError / EventIdConflictError.
  */
 export function prepareAppend(streamId: string, events: readonly NewEvent[], expectedRevision: ExpectedRevision): AppendRequest {
-  if (typeof streamId !== 'string' || streamId.length === 0) throw new TypeError('streamId must be a non-empty string');
-  if (!Array.isArray(events)) throw new TypeError('events must be an array');
-  if (typeof expectedRevision === 'number' && !(Number.isSafeInteger(expectedRevision) && expectedRevision >= -1)) {
-    throw new RangeError(`expectedRevision must be an integer >= -1, got ${expectedRevision}`);
-  }
-  if (typeof expectedRevision !== 'number' && !['any', 'no_stream', 'stream_exists'].includes(expectedRevision)) {
-    throw new RangeError(`unknown expectedRevision ${String(expectedRevision)}`);
-  }
-  const seen = new Set<string>();
-  const duplicates = new Set<string>();
-  for (const event of events) {
-    if (typeof event.eventId !== 'string' || event.eventId.length === 0) {
-      throw new TypeError('every event needs a non-empty string eventId');
-    }
-    if (typeof event.type !== 'string' || event.type.length === 0) throw new TypeError('every event needs a type');
-    if (!Number.isSafeInteger(event.schemaVersion)) throw new TypeError('schemaVersion must be an integer');
-    if (seen.has(event.eventId)) duplicates.add(event.eventId);
-    seen.add(event.eventId);
-  }
-  if (duplicates.size > 0) throw new EventIdConflictError(streamId, [...duplicates]);
+  checkAppend(streamId, events, expectedRevision);
   const rows = events.map(({ eventId, type, schemaVersion, data, metadata }) => ({
     eventId,
     type,
     schemaVersion,
-    data: dataJson(asJsonObject(data, 'data')),
-    metadata: JSON.stringify(asJsonObject(metadata, 'metadata')),
+    data: dataJson(data),
+    metadata: JSON.stringify(metadata),
   }));
   return { streamId, events: rows, expectedRevision };
-}
-
-function asJsonObject(value: unknown, what: string): Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new TypeError(`event ${what} must be a JSON object`);
-  }
-  return value as Record<string, unknown>;
-}
-
-/** Whether a stream at `actual` (its last revision, or 'no_stream') is where `expected` wants it; -1 = 'no_stream'. */
-function satisfies(expected: ExpectedRevision, actual: number | 'no_stream'): boolean {
-  switch (expected) {
-    case 'any':
-      return true;
-    case 'no_stream':
-      return actual === 'no_stream';
-    case 'stream_exists':
-      return actual !== 'no_stream';
-    default:
-      return expected === -1 ? actual === 'no_stream' : actual === expected;
-  }
 }
 
 /**

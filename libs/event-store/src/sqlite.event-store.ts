@@ -19,6 +19,7 @@ import { SqliteBulkWriter } from './sqlite-bulk-writer';
 import { AllStreamPage, SqliteAllSubscription } from './sqlite-all-subscription';
 import { EventStatements, openEventDatabase, prepareEventStatements, toStoredEvent } from './sqlite-schema';
 import { AppendRequest, prepareAppend } from './sqlite-stream-appender';
+import { checkDelay, checkFilter, toLimit } from './event-store-arguments';
 
 export interface SqliteEventStoreOptions {
   /** Database file. WAL needs a real file; ':memory:' works but silently stays in rollback-journal mode. */
@@ -155,6 +156,7 @@ export class SqliteEventStore implements EventStore {
         pollIntervalMs: this.pollIntervalMs,
         filter: options.filter ? checkFilter(options.filter) : undefined,
         liveDelayMs: checkDelay(options.liveDelayMs ?? 0),
+        onCheckpoint: options.onCheckpoint,
       },
       (ended) => this.subscriptions.delete(ended),
     );
@@ -228,29 +230,3 @@ const BULK_THREAD_MIN = 256;
 
 /** The largest position SQLite can give (INTEGER PRIMARY KEY is a signed 64-bit integer). */
 const MAX_POSITION = 2n ** 63n - 1n;
-
-function checkFilter(filter: SubscriptionFilter): SubscriptionFilter {
-  const list = (name: keyof SubscriptionFilter): readonly string[] | undefined => {
-    const value = filter[name];
-    if (value === undefined) return undefined;
-    if (!Array.isArray(value) || value.some((t) => typeof t !== 'string' || t.length === 0)) {
-      throw new TypeError(`filter.${name} must be an array of non-empty strings`);
-    }
-    return [...value];
-  };
-  const checked = { eventTypes: list('eventTypes'), streamPrefixes: list('streamPrefixes') };
-  if (!checked.eventTypes && !checked.streamPrefixes) throw new TypeError('a filter needs eventTypes, streamPrefixes or both');
-  return checked;
-}
-
-function checkDelay(ms: number): number {
-  if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`liveDelayMs must be a number >= 0, got ${ms}`);
-  return ms;
-}
-
-/** maxCount as a SQLite LIMIT (-1 = no limit); rejects nonsense rather than silently reading everything. */
-function toLimit(maxCount: number | undefined, fallback: number): number {
-  if (maxCount === undefined) return fallback;
-  if (!Number.isSafeInteger(maxCount) || maxCount < 0) throw new RangeError(`maxCount must be an integer >= 0, got ${maxCount}`);
-  return maxCount;
-}
