@@ -241,6 +241,16 @@ export function describeReadModelStoreContract(adapterName: string, factory: () 
         await expect(store.writeBatch(batch(1, 11n))).resolves.toBeUndefined();
       });
 
+      it('keeps checkpoints wider than 64 bits exactly, in order (EventStoreDB positions take up to 128)', async () => {
+        const commit = (c: bigint, p: bigint) => (c << 64n) | p; // how the EventStoreDB adapter packs its position pair
+        await store.writeBatch(batch(1, 2n ** 63n - 1n));
+        await store.writeBatch(batch(1, commit(9_000_000_000_000n, 9_000_000_000_123n)));
+        expect((await store.state(def.name))?.active.checkpoint).toBe(commit(9_000_000_000_000n, 9_000_000_000_123n));
+        await expect(store.writeBatch(batch(1, commit(9_000_000_000_000n, 9_000_000_000_122n)))).rejects.toThrow();
+        await store.writeBatch(batch(1, 2n ** 128n - 1n));
+        expect((await store.state(def.name))?.active.checkpoint).toBe(2n ** 128n - 1n);
+      });
+
       it('refuses a generation that is neither active nor rebuilding, and an unknown projection', async () => {
         await expect(store.writeBatch(batch(2, 1n))).rejects.toThrow();
         await expect(store.writeBatch({ ...batch(1, 1n), projection: `never-${newSuffix()}` })).rejects.toThrow();

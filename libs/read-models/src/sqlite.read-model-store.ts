@@ -29,6 +29,8 @@ import {
   dropCollectionTable,
   openReadModelDatabase,
   prepareMetaStatements,
+  fromStoredCheckpoint,
+  toStoredCheckpoint,
 } from './sqlite-read-model-schema';
 import { SqliteStatementCache } from './sqlite-statement-cache';
 import { yieldToEventLoop } from './yield-to-event-loop';
@@ -315,8 +317,9 @@ export class SqliteReadModelStore implements ReadModelStore {
     for (const [name, ids] of deletes) this.tables.delete(name, ids);
     for (const [name, list] of increments) this.tables.increment(name, list[0].collection, list);
     // Same transaction as the documents: the checkpoint is never ahead of them, nor behind.
-    if (batch.generation === state.active.generation) this.meta.setActiveCheckpoint.run(batch.checkpoint, batch.projection);
-    else this.meta.setRebuildingCheckpoint.run(batch.checkpoint, batch.projection);
+    const checkpoint = toStoredCheckpoint(batch.checkpoint);
+    if (batch.generation === state.active.generation) this.meta.setActiveCheckpoint.run(checkpoint, batch.projection);
+    else this.meta.setRebuildingCheckpoint.run(checkpoint, batch.projection);
   }
 
   /**
@@ -399,11 +402,11 @@ export class SqliteReadModelStore implements ReadModelStore {
 function toState(row: ProjectionRow): ProjectionState {
   return {
     name: row.name,
-    active: { generation: Number(row.active_generation), version: Number(row.active_version), checkpoint: row.active_checkpoint },
+    active: { generation: Number(row.active_generation), version: Number(row.active_version), checkpoint: fromStoredCheckpoint(row.active_checkpoint) },
     rebuilding:
       row.rebuilding_generation === null
         ? null
-        : { generation: Number(row.rebuilding_generation), version: Number(row.rebuilding_version), checkpoint: row.rebuilding_checkpoint },
+        : { generation: Number(row.rebuilding_generation), version: Number(row.rebuilding_version), checkpoint: fromStoredCheckpoint(row.rebuilding_checkpoint) },
     status: row.status as ProjectionStatus,
     failure: row.failure === null ? null : (JSON.parse(row.failure) as ProjectionState['failure']),
   };
