@@ -10,3 +10,4 @@ export type { SqliteEventStoreOptions } from './sqlite.event-store';
 export type { AppendBatcherStats } from './sqlite-append-batcher';
 export * from './checkpoint-store.port';
 export * from './sqlite.checkpoint-store';
+export * from './mongodb.checkpoint-store';

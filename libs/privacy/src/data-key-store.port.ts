@@ -5,7 +5,8 @@
  *
  * Keys are made ahead of need, many at a time (a pool), and a sealed field names the key it was sealed under; so a
  * new person costs no write here, and erasing a person deletes the keys their events name.
- * Adapters: sqlite.data-key-store.ts (embedded default). Every adapter must pass data-key-store.contract.ts.
+ * Adapters: sqlite.data-key-store.ts (embedded default), mongodb.data-key-store.ts (production). Every adapter must
+ * pass data-key-store.contract.ts.
  */
 
 /** A data key as stored: its id (named by every field sealed under it) and the key, wrapped by the master key. */

@@ -4,6 +4,7 @@
  */
 export * from './data-key-store.port';
 export * from './sqlite.data-key-store';
+export * from './mongodb.data-key-store';
 export * from './master-key';
 export * from './data-keyring';
 export * from './field-cipher';
