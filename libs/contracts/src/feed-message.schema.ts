@@ -22,8 +22,10 @@ const envelopeShape = {
   eventId: z.uuid().describe('The event id (UUID): delivery is at least once, so deduplicate on it'),
   position: z
     .string()
-    .regex(/^\d{1,19}$/)
-    .describe('The global position, a decimal string (a 64-bit integer): events arrive in its order; resume after the last one you have'),
+    .regex(/^\d{1,39}$/)
+    .describe(
+      'The global position, a decimal string: events arrive in its order; resume after the last one you have. Compare positions as big integers: up to 64 bits on the embedded store, up to 128 on EventStoreDB (its commit and prepare positions in one number)',
+    ),
   streamId: streamIdOf(RECORD_KINDS),
   type: z.string().describe('The event type: a stable name, e.g. LeadConverted'),
   schemaVersion: z.int().min(1).describe("The version of the data's schema; always the type's current version (older stored ones are upcast)"),

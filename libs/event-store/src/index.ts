@@ -11,3 +11,4 @@ export type { AppendBatcherStats } from './sqlite-append-batcher';
 export * from './checkpoint-store.port';
 export * from './sqlite.checkpoint-store';
 export * from './mongodb.checkpoint-store';
+export * from './sqlite-position';

@@ -57,6 +57,20 @@ describe('SqliteEventStore (SQLite specifics)', () => {
     });
   });
 
+  it("reads nothing after a position beyond 64 bits (another store's), where binding it would fail", async () => {
+    const store = open();
+    await store.appendToStream(`lead-${randomUUID()}`, [newEvent()], { expectedRevision: 'no_stream' });
+    const beyond = 1n << 70n;
+    expect(await store.readAll({ after: beyond })).toEqual([]);
+    expect(await store.readAll({ after: beyond, filter: { eventTypes: ['Anything'] } })).toEqual([]);
+    const abort = new AbortController();
+    const next = store.subscribeToAll({ after: beyond, signal: abort.signal })[Symbol.asyncIterator]().next();
+    await store.appendToStream(`lead-${randomUUID()}`, [newEvent()], { expectedRevision: 'no_stream' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    abort.abort();
+    await expect(next).resolves.toEqual({ done: true, value: undefined });
+  });
+
   it('runs with WAL, synchronous = FULL and a busy timeout', () => {
     expect(open({ busyTimeoutMs: 1234 }).sqliteSettings()).toEqual({ journalMode: 'wal', synchronous: 2, busyTimeoutMs: 1234 });
   });

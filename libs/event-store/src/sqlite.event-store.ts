@@ -134,11 +134,12 @@ export class SqliteEventStore implements EventStore {
   async readAll(options: ReadAllOptions = {}): Promise<StoredEvent[]> {
     this.assertOpen();
     const maxCount = toLimit(options.maxCount, this.defaultReadAllCount);
-    if (!options.filter) return this.readPage(options.after ?? null, maxCount);
+    const after = withinSqlite(options.after ?? null);
+    if (!options.filter) return this.readPage(after, maxCount);
     const filter = checkFilter(options.filter);
     const types = filter.eventTypes ? JSON.stringify(filter.eventTypes) : null;
     const prefixes = filter.streamPrefixes ? JSON.stringify(filter.streamPrefixes) : null;
-    return this.statements.readAllFiltered.all(options.after ?? -1n, MAX_POSITION, types, types, prefixes, prefixes, maxCount).map(toStoredEvent);
+    return this.statements.readAllFiltered.all(after ?? -1n, MAX_POSITION, types, types, prefixes, prefixes, maxCount).map(toStoredEvent);
   }
 
   subscribeToAll(options: SubscribeOptions = {}): AsyncIterable<StoredEvent> {
@@ -150,7 +151,7 @@ export class SqliteEventStore implements EventStore {
         waitForCommit: (timeoutMs, signal) => this.notifier.waitForCommit(timeoutMs, signal),
       },
       {
-        after: options.after ?? null,
+        after: withinSqlite(options.after ?? null),
         signal: options.signal,
         pageSize: this.subscriptionPageSize,
         pollIntervalMs: this.pollIntervalMs,
@@ -230,3 +231,8 @@ const BULK_THREAD_MIN = 256;
 
 /** The largest position SQLite can give (INTEGER PRIMARY KEY is a signed 64-bit integer). */
 const MAX_POSITION = 2n ** 63n - 1n;
+
+/** A position to read after, as SQLite can bind it: one beyond any SQLite position (another store's) is past them all. */
+function withinSqlite(after: bigint | null): bigint | null {
+  return after !== null && after > MAX_POSITION ? MAX_POSITION : after;
+}

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { SqlitePosition } from '@pipeline-ledger/event-store';
 
 /**
  * The read-model file's bookkeeping: one row per projection (its active and rebuilding generation, each with its
@@ -153,37 +154,15 @@ export function checkIndexedFields(collection: string, entries: readonly Indexed
   });
 }
 
-/**
- * A checkpoint as a column holds it: an INTEGER while it fits in 64 bits (every SQLite event store position does), a
- * 16-byte big-endian BLOB beyond (EventStoreDB's commit/prepare positions take up to 128 bits). A BLOB is never
- * converted by the column's INTEGER affinity, which would turn a too-large number into an inexact REAL.
- */
-export type StoredCheckpoint = bigint | Buffer;
-const INT64_MAX = 2n ** 63n - 1n;
-
-export function toStoredCheckpoint(position: bigint): StoredCheckpoint {
-  if (position < 0n || position >= 2n ** 128n) throw new RangeError(`checkpoint ${position} is not a position`);
-  if (position <= INT64_MAX) return position;
-  const bytes = Buffer.alloc(16);
-  bytes.writeBigUInt64BE(position >> 64n, 0);
-  bytes.writeBigUInt64BE(position & (2n ** 64n - 1n), 8);
-  return bytes;
-}
-
-export function fromStoredCheckpoint(stored: StoredCheckpoint | null): bigint | null {
-  if (stored === null || typeof stored === 'bigint') return stored;
-  return (stored.readBigUInt64BE(0) << 64n) | stored.readBigUInt64BE(8);
-}
-
 /** A projections row as read with safeIntegers on: every INTEGER column is a bigint. */
 export interface ProjectionRow {
   name: string;
   active_generation: bigint;
   active_version: bigint;
-  active_checkpoint: StoredCheckpoint | null;
+  active_checkpoint: SqlitePosition | null;
   rebuilding_generation: bigint | null;
   rebuilding_version: bigint | null;
-  rebuilding_checkpoint: StoredCheckpoint | null;
+  rebuilding_checkpoint: SqlitePosition | null;
   status: string;
   failure: string | null;
 }
@@ -204,8 +183,8 @@ export function prepareMetaStatements(db: Database.Database) {
     insertProjection: stmt<[string, number, number]>(
       'INSERT INTO projections (name, active_generation, active_version, active_checkpoint) VALUES (?, ?, ?, NULL)',
     ),
-    setActiveCheckpoint: stmt<[StoredCheckpoint, string]>('UPDATE projections SET active_checkpoint = ? WHERE name = ?'),
-    setRebuildingCheckpoint: stmt<[StoredCheckpoint, string]>('UPDATE projections SET rebuilding_checkpoint = ? WHERE name = ?'),
+    setActiveCheckpoint: stmt<[SqlitePosition, string]>('UPDATE projections SET active_checkpoint = ? WHERE name = ?'),
+    setRebuildingCheckpoint: stmt<[SqlitePosition, string]>('UPDATE projections SET rebuilding_checkpoint = ? WHERE name = ?'),
     setRebuilding: stmt<[number, number, string]>(
       'UPDATE projections SET rebuilding_generation = ?, rebuilding_version = ?, rebuilding_checkpoint = NULL WHERE name = ?',
     ),

@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { fromSqlitePosition, toSqlitePosition } from '@pipeline-ledger/event-store';
 import {
   CounterIncrement,
   FindQuery,
@@ -29,8 +30,6 @@ import {
   dropCollectionTable,
   openReadModelDatabase,
   prepareMetaStatements,
-  fromStoredCheckpoint,
-  toStoredCheckpoint,
 } from './sqlite-read-model-schema';
 import { SqliteStatementCache } from './sqlite-statement-cache';
 import { yieldToEventLoop } from './yield-to-event-loop';
@@ -317,7 +316,7 @@ export class SqliteReadModelStore implements ReadModelStore {
     for (const [name, ids] of deletes) this.tables.delete(name, ids);
     for (const [name, list] of increments) this.tables.increment(name, list[0].collection, list);
     // Same transaction as the documents: the checkpoint is never ahead of them, nor behind.
-    const checkpoint = toStoredCheckpoint(batch.checkpoint);
+    const checkpoint = toSqlitePosition(batch.checkpoint);
     if (batch.generation === state.active.generation) this.meta.setActiveCheckpoint.run(checkpoint, batch.projection);
     else this.meta.setRebuildingCheckpoint.run(checkpoint, batch.projection);
   }
@@ -402,11 +401,11 @@ export class SqliteReadModelStore implements ReadModelStore {
 function toState(row: ProjectionRow): ProjectionState {
   return {
     name: row.name,
-    active: { generation: Number(row.active_generation), version: Number(row.active_version), checkpoint: fromStoredCheckpoint(row.active_checkpoint) },
+    active: { generation: Number(row.active_generation), version: Number(row.active_version), checkpoint: fromSqlitePosition(row.active_checkpoint) },
     rebuilding:
       row.rebuilding_generation === null
         ? null
-        : { generation: Number(row.rebuilding_generation), version: Number(row.rebuilding_version), checkpoint: fromStoredCheckpoint(row.rebuilding_checkpoint) },
+        : { generation: Number(row.rebuilding_generation), version: Number(row.rebuilding_version), checkpoint: fromSqlitePosition(row.rebuilding_checkpoint) },
     status: row.status as ProjectionStatus,
     failure: row.failure === null ? null : (JSON.parse(row.failure) as ProjectionState['failure']),
   };

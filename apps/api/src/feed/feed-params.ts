@@ -12,7 +12,7 @@ const list = z.preprocess((value) => {
 }, z.array(z.string()).optional());
 
 /** A global position as a decimal string: what a subscriber got in `position` or the SSE `id`. */
-const POSITION = /^\d{1,19}$/;
+const POSITION = /^\d{1,39}$/;
 
 const feedQuery = z.strictObject({
   /** start: the whole history; end: only what is appended from now on; a position: the events after it. */
@@ -41,7 +41,7 @@ export function parseFeedRequest(query: unknown, lastEventId: string | undefined
   const filter: FeedFilter = parsed.data;
   if (lastEventId !== undefined && lastEventId.trim() !== '') {
     const id = lastEventId.trim();
-    // The same rule as `from`: a decimal within 64 bits (a larger one used to end the stream instead of being refused).
+    // The same rule as `from`: a decimal of up to 128 bits (a larger one used to end the stream instead of being refused).
     if (!POSITION.test(id) || !feedFromSchema.safeParse(id).success) {
       throw DomainError.invalid([{ field: 'Last-Event-ID', reason: 'must be a global position, as sent in the id of an event' }]);
     }

@@ -26,7 +26,7 @@ export interface HistoryEntry {
   type: string;
   schemaVersion: number;
   revision: number;
-  /** Global position, as a string (it is a 64-bit integer). */
+  /** Global position, as a decimal string (up to 64 bits on SQLite, 128 on EventStoreDB). */
   position: string;
   occurredAt: string;
   recordedAt: string;

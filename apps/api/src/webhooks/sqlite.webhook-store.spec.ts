@@ -71,6 +71,14 @@ describe('SqliteWebhookStore', () => {
     expect(await store.get('big')).toMatchObject({ filter: {}, position: 9_007_199_254_740_993n });
   });
 
+  it('keeps positions wider than 64 bits (an EventStoreDB commit/prepare pair) exactly, created and acknowledged', async () => {
+    const pair = (commit: bigint, prepare: bigint) => (commit << 64n) | prepare;
+    await store.create(subscription('esdb', { position: pair(5_000_000_000n, 5_000_000_100n) }));
+    expect((await store.get('esdb'))?.position).toBe(pair(5_000_000_000n, 5_000_000_100n));
+    await store.acknowledge('esdb', pair(5_000_000_200n, 5_000_000_250n), 't1');
+    expect((await store.get('esdb'))?.position).toBe(pair(5_000_000_200n, 5_000_000_250n));
+  });
+
   it('lists oldest first, and deletes', async () => {
     for (const id of ['c', 'a', 'b']) await store.create(subscription(id));
     expect((await store.list()).map((s) => s.id)).toEqual(['c', 'a', 'b']);

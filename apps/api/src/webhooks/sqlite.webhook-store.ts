@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import { SqlitePosition, fromSqlitePosition, toSqlitePosition } from '@pipeline-ledger/event-store';
 import { openDurableSqlite } from '../infrastructure/durable-sqlite';
 import { FeedFilter } from '../feed/feed-message';
 import { DeliveryFailure, NewWebhookSubscription, WebhookStatus, WebhookStore, WebhookSubscription } from './webhook-store.port';
@@ -9,7 +10,7 @@ interface Row {
   filter: string;
   secret: string;
   status: string;
-  position: bigint | null;
+  position: SqlitePosition | null;
   created_at: string;
   created_by: string | null;
   pii: bigint;
@@ -90,7 +91,7 @@ export class SqliteWebhookStore implements WebhookStore {
       url: s.url,
       filter: JSON.stringify(s.filter),
       secret: s.secret,
-      position: s.position,
+      position: s.position === null ? null : toSqlitePosition(s.position),
       createdAt: s.createdAt,
       createdBy: s.createdBy,
       pii: s.pii ? 1 : 0,
@@ -117,7 +118,7 @@ export class SqliteWebhookStore implements WebhookStore {
   }
 
   async acknowledge(id: string, position: bigint, at: string): Promise<boolean> {
-    return this.statements.acknowledge.run({ id, position, at }).changes > 0;
+    return this.statements.acknowledge.run({ id, position: toSqlitePosition(position), at }).changes > 0;
   }
 
   async recordFailure(id: string, f: DeliveryFailure): Promise<boolean> {
@@ -136,7 +137,7 @@ function fromRow(row: Row): WebhookSubscription {
     filter: JSON.parse(row.filter) as FeedFilter,
     secret: row.secret,
     status: row.status as WebhookStatus,
-    position: row.position,
+    position: fromSqlitePosition(row.position),
     createdAt: row.created_at,
     createdBy: row.created_by,
     pii: Number(row.pii) === 1,

@@ -1,15 +1,16 @@
 import { z } from 'zod';
 
 const FROM_REASON = 'must be start, end or a global position (the last one you have), e.g. "1234"';
-const MAX_POSITION = 2n ** 63n - 1n;
+/** Positions are up to 128 bits: SQLite's fit in 64, EventStoreDB's commit/prepare pair takes up to 128. */
+const MAX_POSITION = 2n ** 128n - 1n;
 
 /**
  * Where a subscriber starts, on the SSE feed (`from`) and for a webhook subscription alike: `start`, `end`, or a global
- * position (a 64-bit integer as a decimal string) whose events after it are wanted.
+ * position (a non-negative integer of up to 128 bits, as a decimal string) whose events after it are wanted.
  */
 export const feedFromSchema = z
   .string({ error: FROM_REASON })
-  .regex(/^(start|end|\d{1,19})$/, FROM_REASON)
+  .regex(/^(start|end|\d{1,39})$/, FROM_REASON)
   .refine((v) => !/^\d+$/.test(v) || BigInt(v) <= MAX_POSITION, FROM_REASON)
   .default('start')
   .describe('`start` (the default): the whole history, from position 0; `end`: only what is appended from now on; a global position: the events after it (the last one you have)');

@@ -13,7 +13,7 @@ export const webhookHeadersSchema = z
       ),
     'X-Pipeline-Event-Id': z.uuid().describe("The event's id (the body's eventId): deduplicate on it, deliveries are at least once"),
     'X-Pipeline-Event-Type': z.enum(DOMAIN_EVENT_TYPES as [DomainEventType, ...DomainEventType[]]).describe("The event's type (the body's type)"),
-    'X-Pipeline-Position': z.string().regex(/^\d{1,19}$/).describe("The event's global position (the body's position)"),
+    'X-Pipeline-Position': z.string().regex(/^\d{1,39}$/).describe("The event's global position (the body's position)"),
     'X-Pipeline-Subscription': z.string().min(1).describe('The id of the webhook subscription this delivery is for'),
     'X-Pipeline-Delivery-Attempt': z.string().regex(/^[1-9]\d*$/).describe('1 for the first attempt at this event, 2, 3, ... for retries'),
   })
