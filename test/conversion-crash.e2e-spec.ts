@@ -88,4 +88,19 @@ describe('Conversion survives a crash between its writes', () => {
       await t.close();
     }
   });
+
+  it('moves its checkpoint past the events it skips, so a restart does not scan them again', async () => {
+    const t = await startTestApp();
+    dirs.push(t.dataDir);
+    try {
+      for (let i = 0; i < 3; i++) await createLead(t); // no conversion among them
+      const health = async () => (await request(t.http).get('/health').expect(200)).body as { eventStore: { headPosition: string }; conversionCompleter: { position: string | null } };
+      await eventually(async () => {
+        const now = await health();
+        expect(now.conversionCompleter.position).toBe(now.eventStore.headPosition);
+      });
+    } finally {
+      await t.close();
+    }
+  });
 });

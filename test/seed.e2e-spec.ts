@@ -6,7 +6,7 @@ import { ChainVerifier, StoredEvent } from '@pipeline-ledger/event-store';
 import { isSealed } from '@pipeline-ledger/privacy';
 import { ALL_PROJECTIONS, ProjectorRunner, SqliteReadModelStore } from '@pipeline-ledger/read-models';
 import { loadConfig } from '../apps/api/src/config/app-config';
-import { openEventStores } from '../apps/api/src/infrastructure/event-stores';
+import { openEventStores } from '../apps/api/src/infrastructure/stores';
 import { SEED_ACTOR, StoreNotEmptyError, seedDemo } from '../apps/cli/src/demo/seed';
 import { cli } from './support/cli';
 

@@ -8,7 +8,7 @@ import { EVENT_STORE, EventStore } from '@pipeline-ledger/event-store';
 import { AppModule } from '../../apps/api/src/app.module';
 import { configureApp } from '../../apps/api/src/bootstrap';
 import { loadConfig } from '../../apps/api/src/config/app-config';
-import { openEventStores } from '../../apps/api/src/infrastructure/event-stores';
+import { openEventStores } from '../../apps/api/src/infrastructure/stores';
 import { TEST_JWT_SECRET, tokenFor } from './auth';
 
 export interface TestApp {

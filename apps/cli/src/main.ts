@@ -1,14 +1,14 @@
 #!/usr/bin/env node
 import { Command, InvalidArgumentError } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
-import { ChainBreak, ChainVerifier, SqliteEventStore } from '@pipeline-ledger/event-store';
-import { ALL_PROJECTIONS, ProjectorRunner, SqliteReadModelStore } from '@pipeline-ledger/read-models';
+import { ChainBreak, ChainVerifier } from '@pipeline-ledger/event-store';
+import { ALL_PROJECTIONS, ProjectorRunner } from '@pipeline-ledger/read-models';
 import { streamIdFor } from '@pipeline-ledger/domain';
 import { ConfigError, loadConfig } from '../../api/src/config/app-config';
 import { RECORD_KINDS, RecordKind, historySubject } from '../../api/src/history/history-subjects';
 import { recordHistory } from '../../api/src/history/record-history';
 import { buildRecords } from '../../api/src/write/record-types';
-import { openEventStores } from '../../api/src/infrastructure/event-stores';
+import { openEventStores, openReadModelStore, openSealedEventStore } from '../../api/src/infrastructure/stores';
 import { keysCommand } from './keys.command';
 import { formsCommand } from './forms.commands';
 import { importCommand } from './import.commands';
@@ -36,7 +36,7 @@ program
   .action(async (names: string[], options: { batch: number; progress: boolean }) => {
     const config = loadConfig();
     const events = openEventStores(config, (m) => console.error(m)); // personal fields opened (or erased), as the projector reads them
-    const store = new SqliteReadModelStore({ filename: config.readModelFile });
+    const store = openReadModelStore(config);
     const runner = new ProjectorRunner(events.events, store, ALL_PROJECTIONS, { rebuildBatchSize: options.batch, follow: false });
     const bar = new SingleBar({ format: '{bar} {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}', hideCursor: true }, Presets.shades_classic);
     const started = Date.now();
@@ -67,7 +67,7 @@ program
   .action(async (options: { stream?: string; progress: boolean }) => {
     const config = loadConfig();
     // The store as written, personal fields sealed: that is what the chains cover (erasure leaves them intact).
-    const events = new SqliteEventStore({ filename: config.eventStoreFile });
+    const events = openSealedEventStore(config);
     const verifier = new ChainVerifier();
     const breaks: ChainBreak[] = [];
     const bar = new SingleBar({ format: '{bar} {percentage}% | {value}/{total} events | {speed} events/s | ETA {eta_formatted}', hideCursor: true }, Presets.shades_classic);

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { Presets, SingleBar } from 'cli-progress';
 import { loadConfig } from '../../api/src/config/app-config';
 import { SeedProgress, SeedResult, seedDemo } from './demo/seed';
+import { describeEventStore } from '../../api/src/infrastructure/stores';
 
 /**
  * `seed --leads N`: a realistic, reproducible demo in an empty store (apps/cli/src/demo/seed.ts): N leads from every
@@ -28,7 +29,7 @@ export function seedCommand(): Command {
           console.log(`  ${p.leads.toLocaleString('en-US')} / ${p.totalLeads.toLocaleString('en-US')} leads, ${p.events.toLocaleString('en-US')} events, ${(p.elapsedMs / 1000).toFixed(1)} s`);
         }
       };
-      if (!bars) console.log(`seeding ${options.leads.toLocaleString('en-US')} leads (seed ${options.seed}, ${options.months} months) into ${config.eventStoreFile}`);
+      if (!bars) console.log(`seeding ${options.leads.toLocaleString('en-US')} leads (seed ${options.seed}, ${options.months} months) into ${describeEventStore(config)}`);
       let result: SeedResult;
       try {
         result = await seedDemo(config, { leads: options.leads, seed: options.seed, months: options.months, startDate: options.startDate, onProgress, log: (m) => {

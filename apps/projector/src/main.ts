@@ -3,6 +3,7 @@ import { Logger, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, loadConfig } from '../../api/src/config/app-config';
 import { StorageModule } from '../../api/src/infrastructure/storage.module';
+import { describeStores } from '../../api/src/infrastructure/stores';
 import { ReadSideModule } from '../../api/src/read-side/read-side.module';
 
 /**
@@ -15,7 +16,7 @@ async function main(): Promise<void> {
   class ProjectorModule {}
   const app = await NestFactory.createApplicationContext(ProjectorModule, { logger: ['fatal', 'error', 'warn', 'log'] });
   app.enableShutdownHooks();
-  new Logger('Projector').log(`following ${config.eventStoreFile} into ${config.readModelFile}`);
+  new Logger('Projector').log(`following the event store into the read models (${describeStores(config)})`);
 }
 
 main().catch((error: unknown) => {

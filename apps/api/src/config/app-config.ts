@@ -60,8 +60,28 @@ const schema = z.object({
   PORT: z.coerce.number({ error: 'must be a port number, 0 to 65535' }).int('must be a whole number').min(0, 'must be 0 to 65535').max(65535, 'must be 0 to 65535').default(3000),
   HOST: z.string().min(1, 'must not be empty').default('0.0.0.0'),
   DATA_DIR: z.string().min(1, 'must not be empty').default('./data'),
-  EVENT_STORE: z.enum(['sqlite'], { error: 'must be sqlite (eventstoredb comes with the production adapters)' }).default('sqlite'),
-  READ_MODEL_STORE: z.enum(['sqlite'], { error: 'must be sqlite (mongodb comes with the production adapters)' }).default('sqlite'),
+  /** sqlite: the embedded default, <DATA_DIR>/events.sqlite; eventstoredb: EVENTSTORE_URL (and MongoDB, see MONGO_URL). */
+  EVENT_STORE: z.enum(['sqlite', 'eventstoredb'], { error: 'must be sqlite or eventstoredb' }).default('sqlite'),
+  /** sqlite: <DATA_DIR>/read-models.sqlite; mongodb: MONGO_URL, database MONGO_DB. */
+  READ_MODEL_STORE: z.enum(['sqlite', 'mongodb'], { error: 'must be sqlite or mongodb' }).default('sqlite'),
+  EVENTSTORE_URL: z
+    .string()
+    .trim()
+    .regex(/^esdb(\+discover)?:\/\/[^\s/?#]+(\/?\?\S*)?$/, 'must be an EventStoreDB connection string: esdb://host:2113?tls=false (esdb+discover://... for a cluster)')
+    .optional(),
+  /**
+   * MongoDB: the read models (READ_MODEL_STORE=mongodb), and with EVENT_STORE=eventstoredb the personal-data keys and
+   * the subscribers' checkpoints (EventStoreDB cannot delete a key for an erasure). A replica set: batches are transactions.
+   */
+  MONGO_URL: z
+    .string()
+    .trim()
+    .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a MongoDB connection string: mongodb://host:27017/?replicaSet=rs0 (or mongodb+srv://...)')
+    .optional(),
+  MONGO_DB: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,63}$/, 'must be a database name: letters, digits, _ and -, at most 63 characters')
+    .default('pipeline_ledger'),
   /** embedded: the api runs the projector itself (development, single process); off: apps/projector runs it. */
   PROJECTOR: z.enum(['embedded', 'off'], { error: 'must be embedded or off' }).default('embedded'),
   LOG_LEVEL: z.enum(['error', 'warn', 'log', 'debug', 'verbose'], { error: 'must be one of error, warn, log, debug, verbose' }).default('log'),
@@ -123,16 +143,28 @@ const schema = z.object({
     }),
 })
   .refine((c) => !(c.MASTER_KEY && c.MASTER_KEY_FILE), { path: ['MASTER_KEY_FILE'], message: 'give MASTER_KEY or MASTER_KEY_FILE, not both' })
+  .refine((c) => c.EVENT_STORE !== 'eventstoredb' || c.EVENTSTORE_URL, { path: ['EVENTSTORE_URL'], message: 'must be set when EVENT_STORE=eventstoredb' })
+  .refine((c) => c.READ_MODEL_STORE !== 'mongodb' || c.MONGO_URL, { path: ['MONGO_URL'], message: 'must be set when READ_MODEL_STORE=mongodb' })
+  .refine((c) => c.EVENT_STORE !== 'eventstoredb' || c.MONGO_URL, {
+    path: ['MONGO_URL'],
+    message: 'must be set when EVENT_STORE=eventstoredb: the personal-data keys and the subscribers\' checkpoints are kept in MongoDB (EventStoreDB cannot delete a key when a person is erased)',
+  })
+  .refine((c) => c.EVENT_STORE !== 'eventstoredb' || !c.KEY_STORE_FILE, { path: ['KEY_STORE_FILE'], message: 'applies to EVENT_STORE=sqlite only (with eventstoredb the keys are kept in MongoDB)' })
   .refine((c) => c.WEBHOOK_RETRY_MAX_MS >= c.WEBHOOK_RETRY_BASE_MS, { path: ['WEBHOOK_RETRY_MAX_MS'], message: 'must be at least WEBHOOK_RETRY_BASE_MS' });
 
 export interface AppConfig {
   port: number;
   host: string;
   dataDir: string;
-  eventStore: 'sqlite';
+  eventStore: 'sqlite' | 'eventstoredb';
+  /** The SQLite event store's file; with any event store, the webhook subscriptions are kept in it too. */
   eventStoreFile: string;
-  readModelStore: 'sqlite';
+  /** EVENTSTORE_URL, with EVENT_STORE=eventstoredb. */
+  eventStoreUrl: string | null;
+  readModelStore: 'sqlite' | 'mongodb';
   readModelFile: string;
+  /** MONGO_URL and MONGO_DB, when MongoDB is used (READ_MODEL_STORE=mongodb or EVENT_STORE=eventstoredb). */
+  mongo: { url: string; database: string } | null;
   projector: 'embedded' | 'off';
   logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
   checkpointIntervalMs: number;
@@ -187,7 +219,7 @@ export { ConfigError };
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = schema.safeParse(env);
   if (!parsed.success) {
-    throw configError(parsed.error.issues.map((i) => `${i.path.join('.')}=${JSON.stringify(env[String(i.path[0])])}: ${i.message}`));
+    throw configError(parsed.error.issues.map((i) => `${i.path.join('.')}=${shownValue(String(i.path[0]), env[String(i.path[0])])}: ${i.message}`));
   }
   const c = parsed.data;
   const dataDir = path.resolve(c.DATA_DIR);
@@ -197,8 +229,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dataDir,
     eventStore: c.EVENT_STORE,
     eventStoreFile: path.join(dataDir, 'events.sqlite'),
+    eventStoreUrl: c.EVENT_STORE === 'eventstoredb' ? c.EVENTSTORE_URL! : null,
     readModelStore: c.READ_MODEL_STORE,
     readModelFile: path.join(dataDir, 'read-models.sqlite'),
+    mongo: (c.READ_MODEL_STORE === 'mongodb' || c.EVENT_STORE === 'eventstoredb') && c.MONGO_URL ? { url: c.MONGO_URL, database: c.MONGO_DB } : null,
     projector: c.PROJECTOR,
     logLevel: c.LOG_LEVEL,
     checkpointIntervalMs: c.CHECKPOINT_INTERVAL_MS,
@@ -230,6 +264,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     trustProxy: c.TRUST_PROXY,
   };
+}
+
+/**
+ * A setting's value as an error message shows it: a secret not at all, a connection string without its password
+ * (messages end up in logs).
+ */
+export function shownValue(name: string, value: string | undefined): string {
+  if (value === undefined) return 'undefined';
+  if (name === 'MASTER_KEY') return '(hidden)';
+  if (name === 'EVENTSTORE_URL' || name === 'MONGO_URL') return JSON.stringify(withoutPassword(value));
+  return JSON.stringify(value);
+}
+
+/** A connection string with the password of its user info (scheme://user:password@hosts) replaced by ***. */
+export function withoutPassword(url: string): string {
+  return url.replace(/^([a-z+]+:\/\/[^:@/\s]*):[^@/\s]*@/i, '$1:***@');
 }
 
 function isMasterKey(text: string): boolean {

@@ -54,7 +54,14 @@ export class ConversionRecoveryService implements OnApplicationBootstrap, OnModu
     let backoff = 100;
     while (!this.abort.signal.aborted) {
       try {
-        const conversions = this.store.subscribeToAll({ after: this.position, signal: this.abort.signal, filter: { eventTypes: ['LeadConverted'] }, liveDelayMs: LIVE_DELAY_MS });
+        const conversions = this.store.subscribeToAll({
+          after: this.position,
+          signal: this.abort.signal,
+          filter: { eventTypes: ['LeadConverted'] },
+          liveDelayMs: LIVE_DELAY_MS,
+          // Past the events it skips: the next start need not scan them again (conversions are rare among events).
+          onCheckpoint: (position) => (this.position = position),
+        });
         for await (const event of conversions) {
           await this.completer.complete(event);
           this.completed++;

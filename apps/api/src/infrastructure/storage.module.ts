@@ -1,9 +1,9 @@
 import { DynamicModule, Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
-import { CHECKPOINT_STORE, CheckpointStore, EVENT_STORE, EventStore, SqliteCheckpointStore } from '@pipeline-ledger/event-store';
+import { CHECKPOINT_STORE, CheckpointStore, EVENT_STORE, EventStore } from '@pipeline-ledger/event-store';
 import { DATA_KEY_STORE, DataKeyStore, PersonalDataProtector } from '@pipeline-ledger/privacy';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { RECORDS, buildRecords } from '../write/record-types';
-import { EventStores, openEventStores } from './event-stores';
+import { EventStores, openCheckpointStore, openEventStores } from './stores';
 
 /** The event store as written (personal fields sealed), for what must see the stored bytes: the hash-chain check. */
 export const SEALED_EVENT_STORE = Symbol('SEALED_EVENT_STORE');
@@ -37,7 +37,7 @@ export class StorageModule {
       providers: [
         { provide: APP_CONFIG, useValue: config },
         { provide: RECORDS, useValue: buildRecords(config.stageCatalogue) },
-        { provide: EVENT_STORES, useFactory: (): EventStores => openEventStores(config, (m) => new Logger('Privacy').warn(m)) },
+        { provide: EVENT_STORES, useFactory: (): EventStores => openEventStores(config, (m) => new Logger('Storage').warn(m)) },
         { provide: EVENT_STORE, inject: [EVENT_STORES], useFactory: (s: EventStores): EventStore => s.events },
         { provide: SEALED_EVENT_STORE, inject: [EVENT_STORES], useFactory: (s: EventStores): EventStore => s.sealed },
         { provide: DATA_KEY_STORE, inject: [EVENT_STORES], useFactory: (s: EventStores): DataKeyStore => s.keys },
@@ -45,7 +45,7 @@ export class StorageModule {
         {
           provide: CHECKPOINT_STORE,
           inject: [EVENT_STORE], // the directory exists once the event store is made
-          useFactory: (): CheckpointStore => new SqliteCheckpointStore(config.eventStoreFile),
+          useFactory: (): CheckpointStore => openCheckpointStore(config),
         },
         StoreLifecycle,
       ],

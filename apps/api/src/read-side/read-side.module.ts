@@ -1,8 +1,8 @@
 import { FactoryProvider, Inject, Injectable, Logger, Module, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
-import { mkdirSync } from 'node:fs';
 import { EVENT_STORE, EventStore } from '@pipeline-ledger/event-store';
-import { ALL_PROJECTIONS, ProjectorRunner, READ_MODEL_STORE, ReadModelStore, SqliteReadModelStore } from '@pipeline-ledger/read-models';
+import { ALL_PROJECTIONS, ProjectorRunner, READ_MODEL_STORE, ReadModelStore } from '@pipeline-ledger/read-models';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { openReadModelStore } from '../infrastructure/stores';
 import { AnalyticsController } from './analytics.controller';
 import { FreshnessService } from './freshness.service';
 import { ListsController } from './lists.controller';
@@ -37,10 +37,7 @@ export class ProjectorLifecycle implements OnApplicationBootstrap, OnModuleDestr
 export const READ_MODEL_STORE_PROVIDER: FactoryProvider<ReadModelStore> = {
   provide: READ_MODEL_STORE,
   inject: [APP_CONFIG],
-  useFactory: (config: AppConfig): ReadModelStore => {
-    mkdirSync(config.dataDir, { recursive: true });
-    return new SqliteReadModelStore({ filename: config.readModelFile });
-  },
+  useFactory: (config: AppConfig): ReadModelStore => openReadModelStore(config),
 };
 
 /** The read side: the read-model store, the projector, and what queries need of them. */

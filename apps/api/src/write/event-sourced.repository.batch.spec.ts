@@ -5,7 +5,7 @@ import { CreateLead, DomainError, LeadState, LogLeadContact, streamIdFor } from 
 import { EventStore, StreamAppend, StreamAppendOutcome, verifyChain } from '@pipeline-ledger/event-store';
 import { DETAILS } from '../../../../libs/domain/src/testing/lead.fixtures';
 import { loadConfig } from '../config/app-config';
-import { EventStores, openEventStores } from '../infrastructure/event-stores';
+import { EventStores, openEventStores } from '../infrastructure/stores';
 import { CommandContext } from './command-context';
 import { BatchCommand, BatchCommandResult, EventSourcedRepository } from './event-sourced.repository';
 import { DEFAULT_RECORDS } from './record-types';

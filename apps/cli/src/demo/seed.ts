@@ -17,10 +17,10 @@
 import { PERSONAL_DATA_ERASURE_EVENTS } from '@pipeline-ledger/domain';
 import { CHAIN_GENESIS, chainNewEvents } from '@pipeline-ledger/event-store';
 import { keyIdsOf } from '@pipeline-ledger/privacy';
-import { ALL_PROJECTIONS, ProjectorLeaseError, ProjectorRunner, RebuildProgress, SqliteReadModelStore } from '@pipeline-ledger/read-models';
+import { ALL_PROJECTIONS, ProjectorLeaseError, ProjectorRunner, RebuildProgress } from '@pipeline-ledger/read-models';
 import { performance } from 'node:perf_hooks';
 import { AppConfig } from '../../../api/src/config/app-config';
-import { EventStores, openEventStores } from '../../../api/src/infrastructure/event-stores';
+import { EventStores, describeEventStore, openEventStores, openReadModelStore } from '../../../api/src/infrastructure/stores';
 import { GeneratedAppend, GenerationSummary, createEventGenerator } from './event-generator';
 
 /** `metadata.actor` of every seeded event: demo data says what it is in every history. */
@@ -66,11 +66,11 @@ export interface SeedResult {
 export class StoreNotEmptyError extends Error {
   override readonly name = 'StoreNotEmptyError';
   constructor(
-    readonly file: string,
+    readonly where: string,
     readonly head: bigint,
   ) {
     super(
-      `the event store ${file} is not empty (its last event is at position ${head}): seed only fills an empty store, ` +
+      `the event store ${where} is not empty (its last event is at position ${head}): seed only fills an empty store, ` +
         'since demo records mixed into real ones could never be told apart. Point DATA_DIR at an empty (or new) directory, ' +
         'e.g. DATA_DIR=./data-demo npm run seed -- --leads 10000, and start the service with the same DATA_DIR.',
     );
@@ -89,7 +89,7 @@ export async function seedDemo(config: AppConfig, options: SeedOptions): Promise
   let readModelsSkipped: string | null = null;
   try {
     const head = await stores.events.headPosition();
-    if (head !== null) throw new StoreNotEmptyError(config.eventStoreFile, head);
+    if (head !== null) throw new StoreNotEmptyError(describeEventStore(config), head);
     written = await writeAppends(stores, generator.appends, options.leads, options.batchSize ?? 1000, options.onProgress, started);
     erased = await eraseKeys(stores, written.erasures);
     writeSeconds = (performance.now() - started) / 1000;
@@ -198,7 +198,7 @@ async function eraseKeys(stores: EventStores, erasures: readonly Erasure[]): Pro
  * why it did not run, when another projector (a running api) holds the read models: that one follows the store.
  */
 async function buildReadModels(config: AppConfig, stores: EventStores, totalEvents: number, onProgress: SeedOptions['onProgress']): Promise<string | null> {
-  const store = new SqliteReadModelStore({ filename: config.readModelFile });
+  const store = openReadModelStore(config);
   const runner = new ProjectorRunner(stores.events, store, ALL_PROJECTIONS, { follow: false });
   const started = performance.now();
   try {

@@ -1,0 +1,127 @@
+import { mkdirSync } from 'node:fs';
+import {
+  CheckpointStore,
+  EventStore,
+  EventStoreDbEventStore,
+  MongoCheckpointStore,
+  SqliteCheckpointStore,
+  SqliteEventStore,
+} from '@pipeline-ledger/event-store';
+import { DataKeyStore, DataKeyring, MasterKey, MongoDataKeyStore, PersonalDataEventStore, PersonalDataProtector, SqliteDataKeyStore } from '@pipeline-ledger/privacy';
+import { MongoReadModelStore, ReadModelStore, SqliteReadModelStore } from '@pipeline-ledger/read-models';
+import { AppConfig, ConfigError, withoutPassword } from '../config/app-config';
+
+/**
+ * The one place that knows which stores are configured (EVENT_STORE, READ_MODEL_STORE): everything else sees the
+ * ports. The api, the projector and the CLI open their stores here.
+ * - EVENT_STORE=sqlite: events, personal-data keys and subscriber checkpoints in <DATA_DIR>/events.sqlite;
+ * - EVENT_STORE=eventstoredb: events in EventStoreDB; keys and checkpoints in MongoDB (MONGO_URL, MONGO_DB);
+ * - READ_MODEL_STORE=sqlite: <DATA_DIR>/read-models.sqlite; mongodb: MongoDB.
+ * Each MongoDB-backed store has its own client (and pool); connections are made on first use.
+ */
+
+/** The event store as the service uses it, and what it is made of. */
+export interface EventStores {
+  /** Personal fields opened on read and sealed on append: what everything but the hash-chain check uses. */
+  events: PersonalDataEventStore;
+  /** The store as written (personal fields sealed): what the hash chains cover. */
+  sealed: EventStore;
+  keys: DataKeyStore;
+  protector: PersonalDataProtector;
+  close(): Promise<void>;
+}
+
+/** Opens the configured event store behind the personal-data layer (the api, the projector and the CLI alike). */
+export function openEventStores(config: AppConfig, log: (message: string) => void = () => undefined): EventStores {
+  mkdirSync(config.dataDir, { recursive: true });
+  const master = masterKey(config, log);
+  const sealed = openSealedEventStore(config, log);
+  const keys = openDataKeyStore(config);
+  const protector = new PersonalDataProtector(new DataKeyring(keys, master));
+  const events = new PersonalDataEventStore(sealed, protector);
+  return {
+    events,
+    sealed,
+    keys,
+    protector,
+    close: async () => {
+      await events.close();
+      await keys.close();
+    },
+  };
+}
+
+/** The configured event store as written (personal fields sealed): for the hash-chain check, which needs no keys. */
+export function openSealedEventStore(config: AppConfig, log: (message: string) => void = () => undefined): EventStore {
+  if (config.eventStore === 'eventstoredb') {
+    return connecting('EVENTSTORE_URL', config.eventStoreUrl!, (connectionString) =>
+      new EventStoreDbEventStore({
+        connectionString,
+        onSubscriptionDropped: (error, attempt, delayMs) => log(`EventStoreDB subscription dropped (${error.message}); resubscribing in ${delayMs} ms (attempt ${attempt})`),
+      }),
+    );
+  }
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteEventStore({ filename: config.eventStoreFile });
+}
+
+/** Where subscribers of the write side (the conversion completer) keep how far they have read: with the event store. */
+export function openCheckpointStore(config: AppConfig): CheckpointStore {
+  if (config.eventStore === 'eventstoredb') return connecting('MONGO_URL', config.mongo!.url, (url) => new MongoCheckpointStore({ url, database: config.mongo!.database }));
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteCheckpointStore(config.eventStoreFile);
+}
+
+export function openReadModelStore(config: AppConfig): ReadModelStore {
+  if (config.readModelStore === 'mongodb') return connecting('MONGO_URL', config.mongo!.url, (url) => new MongoReadModelStore({ url, database: config.mongo!.database }));
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteReadModelStore({ filename: config.readModelFile });
+}
+
+/** The personal-data keys: with a SQLite event store, in its file (one fsync per command) or KEY_STORE_FILE; else MongoDB. */
+function openDataKeyStore(config: AppConfig): DataKeyStore {
+  if (config.eventStore === 'eventstoredb') return connecting('MONGO_URL', config.mongo!.url, (url) => new MongoDataKeyStore({ url, database: config.mongo!.database }));
+  // Sharing the event store's file (the default), a key's commit becomes durable with the event's own fsync.
+  return new SqliteDataKeyStore({ filename: config.privacy.keyStoreFile, ownFsync: config.privacy.keyStoreFile !== config.eventStoreFile });
+}
+
+/** Makes a client of a connection string; one the client cannot parse stops start-up naming the setting. */
+function connecting<T>(setting: string, url: string, open: (url: string) => T): T {
+  try {
+    return open(url);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration:\n  ${setting}=${JSON.stringify(withoutPassword(url))}: ${(error as Error).message}`);
+  }
+}
+
+/** Where the event store is, for messages (no passwords). */
+export function describeEventStore(config: AppConfig): string {
+  return config.eventStore === 'eventstoredb' ? `EventStoreDB ${withoutPassword(config.eventStoreUrl!)}` : config.eventStoreFile;
+}
+
+/** Where the stores are, for the start-up log line (no passwords). */
+export function describeStores(config: AppConfig): string {
+  const events = describeEventStore(config);
+  const readModels = config.readModelStore === 'mongodb' ? `MongoDB ${withoutPassword(config.mongo!.url)} database ${config.mongo!.database}` : config.readModelFile;
+  return `events: ${events}; read models: ${readModels}`;
+}
+
+function masterKey(config: AppConfig, log: (message: string) => void): MasterKey {
+  const source = config.privacy.masterKey;
+  try {
+    switch (source.from) {
+      case 'setting':
+        return MasterKey.fromBase64(source.base64);
+      case 'file':
+        return MasterKey.fromFile(source.file, { create: false });
+      case 'default-file':
+        return MasterKey.fromFile(source.file, {
+          create: true,
+          created: (file) => log(`made a new master key in ${file}: fine for trying things out; in production set MASTER_KEY or MASTER_KEY_FILE from your secret store`),
+        });
+    }
+  } catch (error) {
+    const setting = source.from === 'setting' ? 'MASTER_KEY' : source.from === 'file' ? `MASTER_KEY_FILE=${JSON.stringify(source.file)}` : `the master key file ${source.file}`;
+    throw new ConfigError(`Invalid configuration:\n  ${setting}: ${(error as Error).message}`);
+  }
+}
