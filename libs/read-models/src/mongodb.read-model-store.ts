@@ -57,10 +57,23 @@ const SNAPSHOT_ATTEMPTS = 3;
 const LEASE_ATTEMPTS = 5;
 
 /**
- * Every Int64 is read as a bson Long (promoteLongs off) and turned into a number by the mapping, which refuses one
- * beyond Number.MAX_SAFE_INTEGER; set on the database, so a shared client's own settings do not change what is read.
+ * Set on the database, so that a shared client's own settings do not change them:
+ * - every Int64 is read as a bson Long (promoteLongs off) and turned into a number by the mapping, which refuses one
+ *   beyond Number.MAX_SAFE_INTEGER;
+ * - every write is acknowledged by a majority (of one, on a single node): queries read majority-committed snapshots,
+ *   so a write acknowledged any earlier (a prepare, an activation) could be missing from the next query.
  */
-const BSON_OPTIONS: DbOptions = { promoteLongs: false, promoteValues: true, useBigInt64: false, bsonRegExp: false, ignoreUndefined: true };
+const DB_OPTIONS: DbOptions = {
+  promoteLongs: false,
+  promoteValues: true,
+  useBigInt64: false,
+  bsonRegExp: false,
+  ignoreUndefined: true,
+  writeConcern: { w: 'majority' },
+};
+
+/** Said on every read of a snapshot session, so that a readConcern the client may have by default does not replace it. */
+const SNAPSHOT_READ = { readConcern: { level: 'snapshot' } } as const;
 
 /** A batch and its checkpoint commit together, read from one snapshot, acknowledged by a majority (of one, on a single node). */
 const BATCH_TRANSACTION: TransactionOptions = { readConcern: { level: 'snapshot' }, writeConcern: { w: 'majority' }, readPreference: 'primary' };
@@ -103,7 +116,7 @@ export class MongoReadModelStore implements ReadModelStore {
     if (typeof options?.database !== 'string' || options.database === '') throw new TypeError('MongoReadModelStore needs a database name');
     this.ownsClient = options.client === undefined;
     this.client = options.client ?? new MongoClient(options.url);
-    this.db = this.client.db(options.database, BSON_OPTIONS);
+    this.db = this.client.db(options.database, DB_OPTIONS);
     this.projections = this.db.collection<StoredProjection>(PROJECTIONS_COLLECTION);
     this.lease = this.db.collection<StoredLease>(LEASE_COLLECTION);
   }
@@ -227,10 +240,10 @@ export class MongoReadModelStore implements ReadModelStore {
       const documents = this.db.collection<StoredDocument>(name);
       // limit 0 would mean "no limit" to MongoDB: the port's 0 asks for the total only. allowDiskUse (the default
       // since MongoDB 6.0): a sort the indexes cannot give, or a sum's groups, may spill past 100 MB instead of failing.
-      const page = limit === 0 ? [] : (await documents.find(filter, { session, sort, skip, limit, allowDiskUse: true }).toArray()).map(fromStoredDocument);
+      const page = limit === 0 ? [] : (await documents.find(filter, { ...SNAPSHOT_READ, session, sort, skip, limit, allowDiskUse: true }).toArray()).map(fromStoredDocument);
       // A short page that is not past the end already tells the total: no count needed.
       const shortPage = page.length < limit && (page.length > 0 || skip === 0);
-      const total = shortPage ? skip + page.length : (fromStoredValue(await documents.countDocuments(filter, { session }), 'count') as number);
+      const total = shortPage ? skip + page.length : (fromStoredValue(await documents.countDocuments(filter, { ...SNAPSHOT_READ, session }), 'count') as number);
       return { documents: page, total };
     });
   }
@@ -251,7 +264,7 @@ export class MongoReadModelStore implements ReadModelStore {
       const results: SumRow[][] = [];
       // One after the other: operations on one session must not overlap.
       for (const [i, { query }] of requests.entries()) {
-        results.push(sumRows(await this.db.collection(names[i]).aggregate(pipelines[i], { session, allowDiskUse: true }).toArray(), query));
+        results.push(sumRows(await this.db.collection(names[i]).aggregate(pipelines[i], { ...SNAPSHOT_READ, session, allowDiskUse: true }).toArray(), query));
       }
       return results;
     });
@@ -337,7 +350,7 @@ export class MongoReadModelStore implements ReadModelStore {
     const owners = await this.projections
       .find(
         { $or: wanted.map((name) => ({ [`active.collections.${name}`]: { $exists: true } })) },
-        { session, projection: { 'active.generation': 1, 'active.collections': 1 } },
+        { ...SNAPSHOT_READ, session, projection: { 'active.generation': 1, 'active.collections': 1 } },
       )
       .toArray();
     return collections.map((collection) => {
