@@ -102,6 +102,13 @@ interface StoredLease {
  *
  * Nothing is cached between calls: another process (apps/projector beside an api) may prepare, rebuild and activate,
  * and each query looks the active generation up again (one more read, of a collection of a few documents).
+ *
+ * Where it can differ from the SQLite adapter in time (the port says nothing of either):
+ * - a query that is reading the old generation when activate() drops it may fail once (MongoDB keeps snapshot
+ *   isolation only without concurrent drops); the next one reads the new generation;
+ * - a crash between the steps of beginRebuild or activate (bookkeeping update, then collections created or dropped)
+ *   leaves, at worst, collections of a generation that nothing refers to any more; prepare and activate create what
+ *   a live generation lacks.
  * The pure mapping (queries, pipelines, bulk operations, numbers, checkpoints) lives in mongodb-read-model-mapping.ts.
  */
 export class MongoReadModelStore implements ReadModelStore {
