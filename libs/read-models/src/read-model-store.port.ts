@@ -1,7 +1,8 @@
 /**
  * The ReadModelStore port: where projections keep their documents and checkpoints, and where queries read them.
- * Adapters: sqlite.read-model-store.ts (embedded default, a file of its own); MongoDB comes with the
- * production-adapters issue. Every adapter must pass read-model-store.contract.ts.
+ * Adapters: sqlite.read-model-store.ts (embedded default, a file of its own) and mongodb.read-model-store.ts
+ * (production: a replica set of MongoDB 5.0+, one collection per collection and generation). Every adapter must pass
+ * read-model-store.contract.ts (the MongoDB one in mongodb.read-model-store.integration-spec.ts, when MONGO_URL is set).
  *
  * Vocabulary
  * - A projection owns collections of documents. Its *entity* documents (one per lead, per opportunity) are

@@ -1,5 +1,6 @@
 import { Filter, FindQuery, SumQuery } from './read-model-store.port';
-import { assertFieldName, fieldSql } from './sqlite-read-model-schema';
+import { assertFieldName, checkSumFields, nonNegativeInteger } from './read-model-validation';
+import { fieldSql } from './sqlite-read-model-schema';
 
 /** What better-sqlite3 binds. Booleans are not among them: they are bound as 1 and 0, as json_extract reads them. */
 export type SqlValue = string | number | bigint | null;
@@ -145,10 +146,7 @@ export function findSql(table: string, query: FindQuery): FindSql {
  * Columns: the group fields' JSON, then each sum, then the document count.
  */
 export function sumSql(table: string, query: SumQuery): SqlText {
-  const groupBy = distinctFields('groupBy', query.groupBy);
-  const sum = distinctFields('sum', query.sum);
-  const clash = groupBy.find((f) => sum.includes(f)) ?? [...groupBy, ...sum].find((f) => f === 'documents');
-  if (clash !== undefined) throw new Error(`field ${clash} cannot be both grouped and summed, nor be called documents`);
+  const { groupBy, sum } = checkSumFields(query.groupBy, query.sum);
   const where = whereClause(query.filters);
   const columns = [
     ...groupBy.map((f) => (f === 'id' ? 'json_quote(id)' : `doc -> '$.${f}'`)),
@@ -157,16 +155,4 @@ export function sumSql(table: string, query: SumQuery): SqlText {
   ];
   const group = groupBy.length ? ` GROUP BY ${groupBy.map(fieldSql).join(', ')}` : '';
   return { sql: `SELECT ${columns.join(', ')} FROM ${table} WHERE ${where.sql}${group}`, params: where.params };
-}
-
-function distinctFields(what: string, fields: unknown): string[] {
-  if (!Array.isArray(fields)) throw new TypeError(`${what} must be an array of field names`);
-  for (const field of fields) assertFieldName(field);
-  if (new Set(fields).size !== fields.length) throw new Error(`${what} names a field twice`);
-  return fields as string[];
-}
-
-function nonNegativeInteger(what: string, value: unknown): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) throw new RangeError(`${what} must be an integer >= 0, got ${String(value)}`);
-  return value;
 }

@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import { SqlitePosition } from '@pipeline-ledger/event-store';
+import { IndexedFields, assertCollectionName, assertFieldName } from './read-model-validation';
 
 /**
  * The read-model file's bookkeeping: one row per projection (its active and rebuilding generation, each with its
@@ -71,24 +72,6 @@ export function openReadModelDatabase(filename: string, options: ReadModelDataba
   }
 }
 
-const COLLECTION_NAME = /^[a-z][a-z0-9_]*$/;
-const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]*$/;
-const MAX_NAME_LENGTH = 64;
-
-/** Collection names become table names: only lowercase letters, digits and underscores, starting with a letter. */
-export function assertCollectionName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || name.length > MAX_NAME_LENGTH || !COLLECTION_NAME.test(name)) {
-    throw new Error(`invalid collection name ${JSON.stringify(name)}: must match ${COLLECTION_NAME} (at most ${MAX_NAME_LENGTH} characters)`);
-  }
-}
-
-/** Field names end up in JSON paths inside the SQL text (so that expression indexes match): letters, digits, _. */
-export function assertFieldName(name: unknown): asserts name is string {
-  if (typeof name !== 'string' || name.length > MAX_NAME_LENGTH || !FIELD_NAME.test(name)) {
-    throw new Error(`invalid field name ${JSON.stringify(name)}: must match ${FIELD_NAME} (at most ${MAX_NAME_LENGTH} characters)`);
-  }
-}
-
 /**
  * The table of one collection in one generation. Collection names are unique across projections and cannot end
  * in `_g<digits>` ambiguously (the generation is always the last part), so table names never collide.
@@ -119,9 +102,6 @@ export function createCollectionTable(db: Database.Database, table: string): voi
   db.exec(`CREATE TABLE IF NOT EXISTS ${table} (id TEXT PRIMARY KEY, doc BLOB NOT NULL)`);
 }
 
-/** An entry of CollectionDefinition.indexedFields: one field, or the fields of a compound index in order. */
-export type IndexedFields = string | readonly string[];
-
 /**
  * One expression index per entry, named "<table>.<field>" (or "<table>.<a>+<b>" for a compound one): no table name
  * has a dot, so no index name can collide with a table's or another collection's. SQLite compares names
@@ -137,21 +117,6 @@ export function createCollectionIndexes(db: Database.Database, table: string, en
 
 export function dropCollectionTable(db: Database.Database, table: string): void {
   db.exec(`DROP TABLE IF EXISTS ${table}`); // drops its indexes with it
-}
-
-export function checkIndexedFields(collection: string, entries: readonly IndexedFields[]): IndexedFields[] {
-  if (!Array.isArray(entries)) throw new Error(`collection ${collection}: indexedFields must be an array`);
-  const seen = new Set<string>();
-  return entries.map((entry) => {
-    const fields = typeof entry === 'string' ? [entry] : entry;
-    if (!Array.isArray(fields) || fields.length === 0) throw new Error(`collection ${collection}: a compound index needs a non-empty list of fields`);
-    fields.forEach((field) => assertFieldName(field));
-    if (new Set(fields.map((f) => f.toLowerCase())).size !== fields.length) throw new Error(`collection ${collection}: index ${fields.join('+')} names a field twice`);
-    const folded = fields.join('+').toLowerCase();
-    if (seen.has(folded)) throw new Error(`collection ${collection}: indexed field ${fields.join('+')} given twice (names are compared case-insensitively)`);
-    seen.add(folded);
-    return typeof entry === 'string' ? entry : [...fields];
-  });
 }
 
 /** A projections row as read with safeIntegers on: every INTEGER column is a bigint. */

@@ -17,13 +17,11 @@ import {
 } from './read-model-store.port';
 import { SqliteDocumentTables } from './sqlite-document-tables';
 import { findSql, sumSql } from './sqlite-read-model-query';
+import { IndexedFields, checkDefinition, checkId, checkIncrement } from './read-model-validation';
 import {
   CollectionRow,
-  IndexedFields,
   MetaStatements,
   ProjectionRow,
-  assertCollectionName,
-  checkIndexedFields,
   collectionTable,
   createCollectionIndexes,
   createCollectionTable,
@@ -409,38 +407,6 @@ function toState(row: ProjectionRow): ProjectionState {
     status: row.status as ProjectionStatus,
     failure: row.failure === null ? null : (JSON.parse(row.failure) as ProjectionState['failure']),
   };
-}
-
-function checkDefinition(definition: ProjectionDefinition): ProjectionDefinition {
-  if (typeof definition?.name !== 'string' || definition.name === '') throw new TypeError('a projection needs a non-empty name');
-  if (!Number.isSafeInteger(definition.version) || definition.version < 1) {
-    throw new TypeError(`projection ${definition.name}: version must be an integer >= 1, got ${String(definition.version)}`);
-  }
-  if (!Array.isArray(definition.collections)) throw new TypeError(`projection ${definition.name}: collections must be an array`);
-  const names = new Set<string>();
-  const collections = definition.collections.map((collection) => {
-    assertCollectionName(collection?.name);
-    if (names.has(collection.name)) throw new Error(`projection ${definition.name}: collection ${collection.name} given twice`);
-    names.add(collection.name);
-    return { name: collection.name, indexedFields: checkIndexedFields(collection.name, collection.indexedFields) };
-  });
-  return { name: definition.name, version: definition.version, collections };
-}
-
-function checkId(collection: string, id: unknown): string {
-  if (typeof id !== 'string' || id === '') throw new TypeError(`a delete from ${collection} needs a non-empty string id`);
-  return id;
-}
-
-function checkIncrement(increment: CounterIncrement): CounterIncrement {
-  const { collection, id, group, add } = increment;
-  if (typeof id !== 'string' || id === '') throw new TypeError(`an increment of ${collection} needs a non-empty string id`);
-  if (group === null || typeof group !== 'object') throw new TypeError(`increment ${collection}/${id}: group must be an object`);
-  if (add === null || typeof add !== 'object') throw new TypeError(`increment ${collection}/${id}: add must be an object`);
-  for (const [field, n] of Object.entries(add)) {
-    if (typeof n !== 'number' || !Number.isFinite(n)) throw new TypeError(`increment ${collection}/${id}: ${field} must be a finite number, got ${String(n)}`);
-  }
-  return increment;
 }
 
 function groupInto<K, V>(groups: Map<K, V[]>, key: K, value: V): void {
