@@ -32,6 +32,54 @@ describe('loadConfig', () => {
   });
 });
 
+describe('loadConfig: the stores', () => {
+  const production = { EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: 'esdb://eventstoredb:2113?tls=false', READ_MODEL_STORE: 'mongodb', MONGO_URL: 'mongodb://mongodb:27017/?replicaSet=rs0' };
+
+  it('defaults to the embedded SQLite stores and no MongoDB', () => {
+    const c = loadConfig({});
+    expect([c.eventStore, c.readModelStore, c.eventStoreUrl, c.mongo]).toEqual(['sqlite', 'sqlite', null, null]);
+  });
+
+  it('reads EventStoreDB and MongoDB, with the default database name', () => {
+    const c = loadConfig(production);
+    expect(c.eventStore).toBe('eventstoredb');
+    expect(c.eventStoreUrl).toBe('esdb://eventstoredb:2113?tls=false');
+    expect(c.readModelStore).toBe('mongodb');
+    expect(c.mongo).toEqual({ url: 'mongodb://mongodb:27017/?replicaSet=rs0', database: 'pipeline_ledger' });
+    expect(loadConfig({ ...production, MONGO_DB: 'ledger-eu' }).mongo?.database).toBe('ledger-eu');
+    expect(loadConfig({ ...production, EVENTSTORE_URL: 'esdb+discover://admin:secret@cluster.example:2113' }).eventStoreUrl).toContain('esdb+discover://');
+  });
+
+  it.each([
+    [{ EVENT_STORE: 'eventstoredb', MONGO_URL: production.MONGO_URL }, /EVENTSTORE_URL=undefined: must be set when EVENT_STORE=eventstoredb/],
+    [{ READ_MODEL_STORE: 'mongodb' }, /MONGO_URL=undefined: must be set when READ_MODEL_STORE=mongodb/],
+    [{ EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: production.EVENTSTORE_URL }, /MONGO_URL=undefined: must be set when EVENT_STORE=eventstoredb: the personal-data keys/],
+    [{ ...production, EVENTSTORE_URL: 'http://eventstoredb:2113' }, /EVENTSTORE_URL="http:\/\/eventstoredb:2113": must be an EventStoreDB connection string/],
+    [{ ...production, MONGO_URL: 'mongo://x' }, /MONGO_URL="mongo:\/\/x": must be a MongoDB connection string/],
+    [{ ...production, MONGO_DB: 'no/slashes' }, /MONGO_DB="no\/slashes": must be a database name/],
+    [{ ...production, KEY_STORE_FILE: '/tmp/keys.sqlite' }, /KEY_STORE_FILE=.*applies to EVENT_STORE=sqlite only/],
+    [{ EVENT_STORE: 'postgres' }, /EVENT_STORE="postgres": must be sqlite or eventstoredb/],
+    [{ READ_MODEL_STORE: 'redis' }, /READ_MODEL_STORE="redis": must be sqlite or mongodb/],
+  ])('refuses %j, naming the setting', (env, message) => {
+    expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(ConfigError);
+    expect(() => loadConfig(env as NodeJS.ProcessEnv)).toThrow(message);
+  });
+
+  it('never shows a password of a connection string, nor the master key, in an error', () => {
+    const error = (() => {
+      try {
+        loadConfig({ EVENT_STORE: 'eventstoredb', EVENTSTORE_URL: 'esdb://admin:s3cret@host:2113 oops', MONGO_URL: 'mongodb://app:hunter2@h/x y', MASTER_KEY: 'not-a-key-but-secret' });
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(error).toMatch(/EVENTSTORE_URL="esdb:\/\/admin:\*\*\*@host:2113 oops"/);
+    expect(error).toMatch(/MONGO_URL="mongodb:\/\/app:\*\*\*@h\/x y"/);
+    expect(error).toMatch(/MASTER_KEY=\(hidden\)/);
+    expect(error).not.toMatch(/s3cret|hunter2|not-a-key-but-secret/);
+  });
+});
+
 describe('loadConfig: webhooks', () => {
   it('delivers by default: 10 s timeout, retries from 1 s doubling up to 5 min, paused after 10 failed attempts', () => {
     expect(loadConfig({}).webhooks).toEqual({ deliver: true, timeoutMs: 10_000, retryBaseMs: 1000, retryMaxMs: 300_000, maxAttempts: 10, refreshMs: 5000 });

@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventStoreDbEventStore, MongoCheckpointStore, SqliteCheckpointStore, SqliteEventStore } from '@pipeline-ledger/event-store';
+import { MongoDataKeyStore, SqliteDataKeyStore } from '@pipeline-ledger/privacy';
+import { MongoReadModelStore, SqliteReadModelStore } from '@pipeline-ledger/read-models';
+import { ConfigError, loadConfig } from '../config/app-config';
+import { describeStores, openCheckpointStore, openEventStores, openReadModelStore, openSealedEventStore } from './stores';
+
+/**
+ * Which adapter each configuration opens. The clients of EventStoreDB and MongoDB connect on first use, so opening
+ * (and closing) them needs no server.
+ */
+describe('the configured stores', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'stores-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  const production = (extra: Record<string, string> = {}) =>
+    loadConfig({
+      DATA_DIR: dir,
+      MASTER_KEY: Buffer.alloc(32, 7).toString('base64'),
+      EVENT_STORE: 'eventstoredb',
+      EVENTSTORE_URL: 'esdb://admin:changeit@localhost:2113?tls=false',
+      READ_MODEL_STORE: 'mongodb',
+      MONGO_URL: 'mongodb://app:secret@localhost:27017/?replicaSet=rs0',
+      ...extra,
+    });
+
+  it('opens the embedded SQLite stores by default', async () => {
+    const config = loadConfig({ DATA_DIR: dir, MASTER_KEY: Buffer.alloc(32, 7).toString('base64') });
+    const stores = openEventStores(config);
+    const checkpoints = openCheckpointStore(config);
+    const readModels = openReadModelStore(config);
+    try {
+      expect(stores.sealed).toBeInstanceOf(SqliteEventStore);
+      expect(stores.keys).toBeInstanceOf(SqliteDataKeyStore);
+      expect(checkpoints).toBeInstanceOf(SqliteCheckpointStore);
+      expect(readModels).toBeInstanceOf(SqliteReadModelStore);
+    } finally {
+      await Promise.all([stores.close(), checkpoints.close(), readModels.close()]);
+    }
+  });
+
+  it('opens EventStoreDB for the events and MongoDB for the keys, the checkpoints and the read models', async () => {
+    const config = production();
+    const stores = openEventStores(config);
+    const checkpoints = openCheckpointStore(config);
+    const readModels = openReadModelStore(config);
+    try {
+      expect(stores.sealed).toBeInstanceOf(EventStoreDbEventStore);
+      expect(stores.keys).toBeInstanceOf(MongoDataKeyStore);
+      expect(checkpoints).toBeInstanceOf(MongoCheckpointStore);
+      expect(readModels).toBeInstanceOf(MongoReadModelStore);
+    } finally {
+      await Promise.all([stores.close(), checkpoints.close(), readModels.close()]);
+    }
+  });
+
+  it('mixes them as configured: SQLite events with MongoDB read models', async () => {
+    const config = production({ EVENT_STORE: 'sqlite' });
+    const events = openSealedEventStore(config);
+    const readModels = openReadModelStore(config);
+    try {
+      expect(events).toBeInstanceOf(SqliteEventStore);
+      expect(readModels).toBeInstanceOf(MongoReadModelStore);
+    } finally {
+      await Promise.all([events.close(), readModels.close()]);
+    }
+  });
+
+  it("stops with the setting's name when its client cannot read the connection string, hiding the password", () => {
+    // Shapes the settings accept, that the clients refuse when they parse them.
+    expect(() => openSealedEventStore(production({ EVENTSTORE_URL: 'esdb://admin:changeit@localhost:2113?tls=maybe' }))).toThrow(ConfigError);
+    expect(() => openSealedEventStore(production({ EVENTSTORE_URL: 'esdb://admin:changeit@localhost:2113?tls=maybe' }))).toThrow(
+      /EVENTSTORE_URL="esdb:\/\/admin:\*\*\*@localhost:2113\?tls=maybe": /,
+    );
+    expect(() => openReadModelStore(production({ MONGO_URL: 'mongodb://app:secret@localhost:27017/?w=sometimes&journal=perhaps' }))).toThrow(
+      /MONGO_URL="mongodb:\/\/app:\*\*\*@localhost:27017\/\?w=sometimes&journal=perhaps": /,
+    );
+  });
+
+  it('describes where the stores are without passwords', () => {
+    expect(describeStores(production())).toBe(
+      'events: EventStoreDB esdb://admin:***@localhost:2113?tls=false; read models: MongoDB mongodb://app:***@localhost:27017/?replicaSet=rs0 database pipeline_ledger',
+    );
+  });
+});
