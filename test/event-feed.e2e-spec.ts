@@ -192,8 +192,13 @@ describe('The event feed over Server-Sent Events (GET /events)', () => {
     expect(badType.body.issues).toEqual([expect.objectContaining({ field: 'types.1', reason: expect.stringContaining('LeadVanished') })]);
     const badId = await request(t.http).get('/events').set('Last-Event-ID', 'abc').expect(400);
     expect(badId.body.issues).toEqual([expect.objectContaining({ field: 'Last-Event-ID' })]);
-    // Beyond 64 bits: refused, like the same value in `from` (it used to end the stream at once instead).
-    const huge = await request(t.http).get('/events').set('Last-Event-ID', '9999999999999999999').expect(400);
-    expect(huge.body.issues).toEqual([expect.objectContaining({ field: 'Last-Event-ID' })]);
+    // Beyond 128 bits (EventStoreDB's widest positions): refused, like the same value in `from` (it used to end the
+    // stream at once instead).
+    for (const huge of [(2n ** 128n).toString(), '9'.repeat(40)]) {
+      const refused = await request(t.http).get('/events').set('Last-Event-ID', huge).expect(400);
+      expect(refused.body.issues).toEqual([expect.objectContaining({ field: 'Last-Event-ID' })]);
+      const fromRefused = await request(t.http).get('/events').query({ from: huge }).expect(400);
+      expect(fromRefused.body.issues).toEqual([expect.objectContaining({ field: 'from' })]);
+    }
   });
 });

@@ -11,7 +11,7 @@ const MAX_POSITION = 2n ** 128n - 1n;
 export const feedFromSchema = z
   .string({ error: FROM_REASON })
   .regex(/^(start|end|\d{1,39})$/, FROM_REASON)
-  .refine((v) => !/^\d+$/.test(v) || BigInt(v) <= MAX_POSITION, FROM_REASON)
+  .refine((v) => !/^\d{1,39}$/.test(v) || BigInt(v) <= MAX_POSITION, FROM_REASON) // one issue, not two, when the regex fails
   .default('start')
   .describe('`start` (the default): the whole history, from position 0; `end`: only what is appended from now on; a global position: the events after it (the last one you have)');
 
