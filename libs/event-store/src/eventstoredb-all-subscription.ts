@@ -1,6 +1,7 @@
 import { AccessDeniedError, AllStreamSubscription, Position, ResolvedEvent } from '@eventstore/db-client';
 import { StoredEvent, SubscriptionFilter } from './event-store.port';
 import { matchesFilter } from './event-store-arguments';
+import { DONE, PullSubscription } from './pull-subscription';
 import { encodePosition, isSystemEvent, toStoredEvent } from './eventstoredb-mapping';
 
 /** A checkpoint the server sent while filtering, placed in the subscription's stream between the events around it. */
@@ -23,8 +24,6 @@ export interface EventStoreDbSubscriptionOptions {
   onDropped: (error: Error, attempt: number, delayMs: number) => void;
 }
 
-const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
-
 /**
  * subscribeToAll for EventStoreDB: the server's catch-up subscription to $all (filtered on the server, see
  * toServerFilter), read one event per next(). The server pushes, but a Node stream buffers only up to its high-water
@@ -36,66 +35,38 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * with an error. Checkpoints the server sends while filtering are handed to onCheckpoint in stream order, once every
  * event before them has been delivered, so a consumer that saves them moves past long runs of events it does not want.
  *
- * A hand-written iterator rather than an async generator so that return() (or an abort) also ends a next() that is
- * waiting for live events, instead of queueing behind it.
+ * Ending and serialised pulls: PullSubscription.
  */
-export class EventStoreDbAllSubscription implements AsyncIterableIterator<StoredEvent> {
+export class EventStoreDbAllSubscription extends PullSubscription<StoredEvent> {
   private cursor: bigint | null;
   private current: { subscription: AllStreamSubscription; items: AsyncIterator<ResolvedEvent | CheckpointMark> } | null = null;
   private drops = 0;
-  private ended = false;
-  private readonly stop = new AbortController();
+  /** Resolves when the subscription ends: raced against the server's next item. */
   private readonly stopped: Promise<typeof DONE>;
-  private pulling: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly source: EventStoreDbSubscriptionSource,
     private readonly options: EventStoreDbSubscriptionOptions,
-    private readonly onEnd: (subscription: EventStoreDbAllSubscription) => void,
+    onEnd: (subscription: EventStoreDbAllSubscription) => void,
   ) {
+    super(options.signal, onEnd as (subscription: PullSubscription<StoredEvent>) => void);
     this.cursor = options.after;
     this.stopped = new Promise((resolve) => this.stop.signal.addEventListener('abort', () => resolve(DONE), { once: true }));
-    if (options.signal?.aborted) this.end();
-    else options.signal?.addEventListener('abort', this.end, { once: true });
+    this.listen();
   }
 
-  get isEnded(): boolean {
-    return this.ended;
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  next(): Promise<IteratorResult<StoredEvent>> {
-    const result = this.pulling.then(() => this.pull());
-    this.pulling = result.catch(() => undefined);
-    return result;
-  }
-
-  async return(): Promise<IteratorResult<StoredEvent>> {
-    this.end();
-    return DONE;
-  }
-
-  /** Ends the subscription: pending and later next() calls resolve done. Safe to call more than once. */
-  readonly end = (): void => {
-    if (this.ended) return;
-    this.ended = true;
-    this.stop.abort();
+  protected released(): void {
     this.close();
-    this.options.signal?.removeEventListener('abort', this.end);
-    this.onEnd(this);
-  };
+  }
 
-  private async pull(): Promise<IteratorResult<StoredEvent>> {
-    while (!this.ended) {
+  protected async pull(): Promise<IteratorResult<StoredEvent>> {
+    while (!this.isEnded) {
       this.current ??= this.openAtCursor();
       let item: IteratorResult<ResolvedEvent | CheckpointMark> | typeof DONE;
       try {
         item = await Promise.race([this.current.items.next(), this.stopped]);
       } catch (error) {
-        if (this.ended) return DONE;
+        if (this.isEnded) return DONE;
         if (error instanceof AccessDeniedError) {
           this.end();
           throw error;
@@ -103,7 +74,7 @@ export class EventStoreDbAllSubscription implements AsyncIterableIterator<Stored
         await this.dropped(error as Error);
         continue;
       }
-      if (this.ended) return DONE;
+      if (this.isEnded) return DONE;
       if (item.done) {
         await this.dropped(new Error('the server ended the subscription'));
         continue;

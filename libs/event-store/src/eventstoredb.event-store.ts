@@ -11,6 +11,8 @@ import {
   StreamingRead,
   WrongExpectedVersionError,
 } from '@eventstore/db-client';
+// Not re-exported by the package's index; the same parser the client runs on a connection string.
+import { parseConnectionString } from '@eventstore/db-client/dist/Client/parseConnectionString';
 import { EventStoreClosedError, WrongExpectedRevisionError } from './event-store.errors';
 import {
   AppendOptions,
@@ -57,6 +59,16 @@ export interface EventStoreDbEventStoreOptions {
   onSubscriptionDropped?: (error: Error, attempt: number, delayMs: number) => void;
   /** How long readCorrelated waits for EventStoreDB's $by_correlation_id projection to reach the head (ms). Default 5000. */
   correlationWaitMs?: number;
+}
+
+/** Why the client cannot use this connection string, or null when it can (a parse: nothing is connected). */
+export function eventStoreDbConnectionStringError(connectionString: string): string | null {
+  try {
+    parseConnectionString(connectionString);
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }
 
 /** Events read per request when the adapter pages through $all itself (readAll with a filter, headPosition). */

@@ -12,5 +12,5 @@ export * from './checkpoint-store.port';
 export * from './sqlite.checkpoint-store';
 export * from './mongodb.checkpoint-store';
 export * from './sqlite-position';
-export { EventStoreDbEventStore } from './eventstoredb.event-store';
+export { EventStoreDbEventStore, eventStoreDbConnectionStringError } from './eventstoredb.event-store';
 export type { EventStoreDbEventStoreOptions } from './eventstoredb.event-store';

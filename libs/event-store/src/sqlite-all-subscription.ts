@@ -1,4 +1,5 @@
 import { StoredEvent, SubscriptionFilter } from './event-store.port';
+import { DONE, PullSubscription } from './pull-subscription';
 
 /** One read of the global stream. */
 export interface AllStreamPage {
@@ -31,8 +32,6 @@ export interface AllSubscriptionOptions {
   onCheckpoint: ((position: bigint) => void) | undefined;
 }
 
-const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
-
 /**
  * subscribeToAll for SQLite. Catch-up and live are the same loop: read the next page after the cursor, hand it
  * out one event per next(), and once a read has reached the head, wait for a commit (or the poll timer, for
@@ -40,11 +39,10 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * position P is visible every smaller committed position is visible too. It never duplicates: the cursor only
  * moves forward, and pulls are serialised.
  *
- * Pull-based: nothing is read until the consumer asks, and at most one page is held in memory.
- * A hand-written iterator rather than an async generator so that return() (or an abort) also ends a next()
- * that is waiting for live events, instead of queueing behind it.
+ * Pull-based: nothing is read until the consumer asks, and at most one page is held in memory. Ending and serialised
+ * pulls: PullSubscription.
  */
-export class SqliteAllSubscription implements AsyncIterableIterator<StoredEvent> {
+export class SqliteAllSubscription extends PullSubscription<StoredEvent> {
   private page: StoredEvent[] = [];
   private index = 0;
   private cursor: bigint | null;
@@ -52,55 +50,25 @@ export class SqliteAllSubscription implements AsyncIterableIterator<StoredEvent>
   private reported: bigint | null;
   private caughtUp = false;
   private readAtCommit = -1;
-  private ended = false;
-  /** Aborted when the subscription ends, which cuts short a pending wait. */
-  private readonly stop = new AbortController();
-  private pulling: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly source: AllStreamSource,
     private readonly options: AllSubscriptionOptions,
-    private readonly onEnd: (subscription: SqliteAllSubscription) => void,
+    onEnd: (subscription: SqliteAllSubscription) => void,
   ) {
+    super(options.signal, onEnd as (subscription: PullSubscription<StoredEvent>) => void);
     this.cursor = options.after;
     this.reported = options.after;
-    if (options.signal?.aborted) this.end();
-    else options.signal?.addEventListener('abort', this.end, { once: true });
+    this.listen();
   }
 
-  get isEnded(): boolean {
-    return this.ended;
-  }
-
-  [Symbol.asyncIterator](): this {
-    return this;
-  }
-
-  next(): Promise<IteratorResult<StoredEvent>> {
-    // A consumer calling next() twice without awaiting must not read the same page twice.
-    const result = this.pulling.then(() => this.pull());
-    this.pulling = result.catch(() => undefined);
-    return result;
-  }
-
-  async return(): Promise<IteratorResult<StoredEvent>> {
-    this.end();
-    return DONE;
-  }
-
-  /** Ends the subscription: pending and later next() calls resolve done. Safe to call more than once. */
-  readonly end = (): void => {
-    if (this.ended) return;
-    this.ended = true;
+  protected released(): void {
     this.page = [];
-    this.stop.abort();
-    this.options.signal?.removeEventListener('abort', this.end);
-    this.onEnd(this);
-  };
+  }
 
-  private async pull(): Promise<IteratorResult<StoredEvent>> {
+  protected async pull(): Promise<IteratorResult<StoredEvent>> {
     try {
-      while (!this.ended) {
+      while (!this.isEnded) {
         if (this.index < this.page.length) {
           const event = this.page[this.index++]!;
           this.reported = event.position;

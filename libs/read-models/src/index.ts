@@ -6,7 +6,7 @@ export * from './read-model-store.port';
 export type { Projection, ProjectionResult } from './projection';
 export { SqliteReadModelStore } from './sqlite.read-model-store';
 export type { SqliteReadModelStoreOptions } from './sqlite.read-model-store';
-export { MongoReadModelStore } from './mongodb.read-model-store';
+export { MongoReadModelStore, mongoConnectionStringError } from './mongodb.read-model-store';
 export type { MongoReadModelStoreOptions } from './mongodb.read-model-store';
 export * from './projections';
 export * from './projector/projector-runner';

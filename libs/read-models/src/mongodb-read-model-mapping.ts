@@ -19,6 +19,7 @@ import {
   checkIncrement,
   checkSumFields,
   nonNegativeInteger,
+  generationCollectionName,
 } from './read-model-validation';
 
 /**
@@ -49,11 +50,7 @@ export const LEASE_ID = 'projector';
  * name, and no bookkeeping collection (none ends in `_g<digits>`) is ever one of them. At most 85 characters: far
  * inside MongoDB's 255 bytes for database and collection name together.
  */
-export function physicalCollection(collection: string, generation: number): string {
-  assertCollectionName(collection);
-  if (!Number.isSafeInteger(generation) || generation < 1) throw new Error(`invalid generation ${generation}`);
-  return `rm_${collection}_g${generation}`;
-}
+export const physicalCollection = generationCollectionName;
 
 /** A top-level field's path in the stored documents: a document's id is stored as _id (the primary key). */
 export function fieldPath(field: string): string {

@@ -37,6 +37,16 @@ import {
 } from './read-model-store.port';
 import { assertCollectionName, checkDefinition } from './read-model-validation';
 
+/** Why the driver cannot use this connection string, or null when it can (a parse: nothing is connected). */
+export function mongoConnectionStringError(url: string): string | null {
+  try {
+    new MongoClient(url); // eslint-disable-line no-new -- the driver parses and checks every option here
+    return null;
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 export interface MongoReadModelStoreOptions {
   /**
    * Connection string, e.g. mongodb://mongo:27017/?replicaSet=rs0. The server must be a replica set (a single-node one

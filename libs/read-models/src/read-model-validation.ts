@@ -20,6 +20,16 @@ export function assertCollectionName(name: unknown): asserts name is string {
  * Field names end up in JSON paths inside the SQL text (so that expression indexes match) and in MongoDB field paths
  * (no dots, no leading $): letters, digits, _.
  */
+/**
+ * The name of the table (SQLite) or collection (MongoDB) that holds one collection of one generation: both adapters
+ * keep each generation of each collection apart, so that a rebuild fills a new one while the active one answers.
+ */
+export function generationCollectionName(collection: string, generation: number): string {
+  assertCollectionName(collection);
+  if (!Number.isSafeInteger(generation) || generation < 1) throw new Error(`invalid generation ${generation}`);
+  return `rm_${collection}_g${generation}`;
+}
+
 export function assertFieldName(name: unknown): asserts name is string {
   if (typeof name !== 'string' || name.length > MAX_NAME_LENGTH || !FIELD_NAME.test(name)) {
     throw new Error(`invalid field name ${JSON.stringify(name)}: must match ${FIELD_NAME} (at most ${MAX_NAME_LENGTH} characters)`);

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { SqlitePosition } from '@pipeline-ledger/event-store';
-import { IndexedFields, assertCollectionName, assertFieldName } from './read-model-validation';
+import { IndexedFields, assertCollectionName, assertFieldName, generationCollectionName } from './read-model-validation';
 
 /**
  * The read-model file's bookkeeping: one row per projection (its active and rebuilding generation, each with its
@@ -76,11 +76,7 @@ export function openReadModelDatabase(filename: string, options: ReadModelDataba
  * The table of one collection in one generation. Collection names are unique across projections and cannot end
  * in `_g<digits>` ambiguously (the generation is always the last part), so table names never collide.
  */
-export function collectionTable(collection: string, generation: number): string {
-  assertCollectionName(collection);
-  if (!Number.isSafeInteger(generation) || generation < 1) throw new Error(`invalid generation ${generation}`);
-  return `rm_${collection}_g${generation}`;
-}
+export const collectionTable = generationCollectionName;
 
 /**
  * The SQL for a top-level field of a document. Every query and every index spells it exactly so: SQLite uses an

@@ -57,6 +57,9 @@ describe('loadConfig: the stores', () => {
     [{ ...production, EVENTSTORE_URL: 'http://eventstoredb:2113' }, /EVENTSTORE_URL="http:\/\/eventstoredb:2113": must be an EventStoreDB connection string/],
     [{ ...production, MONGO_URL: 'mongo://x' }, /MONGO_URL="mongo:\/\/x": must be a MongoDB connection string/],
     [{ ...production, MONGO_DB: 'no/slashes' }, /MONGO_DB="no\/slashes": must be a database name/],
+    // Shaped right, but the clients' own parsers refuse them: said at start-up, not at the first connection.
+    [{ ...production, EVENTSTORE_URL: 'esdb://admin:changeit@localhost:2113?tls=maybe' }, /EVENTSTORE_URL="esdb:\/\/admin:\*\*\*@localhost:2113\?tls=maybe": Unexpected "maybe"/],
+    [{ ...production, MONGO_URL: 'mongodb://localhost:27017/?maxPoolSize=lots' }, /MONGO_URL="mongodb:\/\/localhost:27017\/\?maxPoolSize=lots": Expected maxPoolSize/],
     [{ ...production, KEY_STORE_FILE: '/tmp/keys.sqlite' }, /KEY_STORE_FILE=.*applies to EVENT_STORE=sqlite only/],
     [{ EVENT_STORE: 'postgres' }, /EVENT_STORE="postgres": must be sqlite or eventstoredb/],
     [{ READ_MODEL_STORE: 'redis' }, /READ_MODEL_STORE="redis": must be sqlite or mongodb/],

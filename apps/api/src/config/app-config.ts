@@ -5,6 +5,8 @@ import { AuthConfig, readAuthConfig } from './auth-config';
 import { ConfigError, configError } from './config-error';
 import { DEFAULT_STAGE_CATALOGUE, StageCatalogue, StageDefinition } from '@pipeline-ledger/domain';
 import { MasterKey } from '@pipeline-ledger/privacy';
+import { eventStoreDbConnectionStringError } from '@pipeline-ledger/event-store';
+import { mongoConnectionStringError } from '@pipeline-ledger/read-models';
 import { z } from 'zod';
 
 /**
@@ -68,6 +70,10 @@ const schema = z.object({
     .string()
     .trim()
     .regex(/^esdb(\+discover)?:\/\/[^\s/?#]+(\/?\?\S*)?$/, 'must be an EventStoreDB connection string: esdb://host:2113?tls=false (esdb+discover://... for a cluster)')
+    .superRefine((url, ctx) => {
+      const error = /^esdb(\+discover)?:\/\//.test(url) ? eventStoreDbConnectionStringError(url) : null;
+      if (error) ctx.addIssue({ code: 'custom', message: error });
+    })
     .optional(),
   /**
    * MongoDB: the read models (READ_MODEL_STORE=mongodb), and with EVENT_STORE=eventstoredb the personal-data keys and
@@ -77,6 +83,10 @@ const schema = z.object({
     .string()
     .trim()
     .regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a MongoDB connection string: mongodb://host:27017/?replicaSet=rs0 (or mongodb+srv://...)')
+    .superRefine((url, ctx) => {
+      const error = /^mongodb(\+srv)?:\/\/\S+$/.test(url) ? mongoConnectionStringError(url) : null;
+      if (error) ctx.addIssue({ code: 'custom', message: error });
+    })
     .optional(),
   MONGO_DB: z
     .string()
