@@ -5,7 +5,8 @@ import { EventStoreDbEventStore, MongoCheckpointStore, SqliteCheckpointStore, Sq
 import { MongoDataKeyStore, SqliteDataKeyStore } from '@pipeline-ledger/privacy';
 import { MongoReadModelStore, SqliteReadModelStore } from '@pipeline-ledger/read-models';
 import { ConfigError, loadConfig } from '../config/app-config';
-import { describeStores, openCheckpointStore, openEventStores, openReadModelStore, openSealedEventStore } from './stores';
+import { RateLimiterMemory, RateLimiterMongo } from 'rate-limiter-flexible';
+import { describeStores, openCheckpointStore, openEventStores, openRateLimiters, openReadModelStore, openSealedEventStore } from './stores';
 
 /**
  * Which adapter each configuration opens. The clients of EventStoreDB and MongoDB connect on first use, so opening
@@ -76,6 +77,18 @@ describe('the configured stores', () => {
     expect(() => openSealedEventStore(badEsdb)).toThrow(/EVENTSTORE_URL="esdb:\/\/admin:\*\*\*@localhost:2113\?tls=maybe": /);
     const badMongo = { ...base, mongo: { url: 'mongodb://app:secret@localhost:27017/?w=sometimes&journal=perhaps', database: 'x' } };
     expect(() => openReadModelStore(badMongo)).toThrow(/MONGO_URL="mongodb:\/\/app:\*\*\*@localhost:27017\/\?w=sometimes&journal=perhaps": /);
+  });
+
+  it('counts rate limits in memory with the embedded stores, and in MongoDB (memory as insurance) beside EventStoreDB', async () => {
+    const embedded = openRateLimiters(loadConfig({ DATA_DIR: dir }));
+    expect(embedded.limiter({ keyPrefix: 'k', points: 2, duration: 60 })).toBeInstanceOf(RateLimiterMemory);
+    await embedded.close();
+
+    const shared = openRateLimiters(production());
+    const limiter = shared.limiter({ keyPrefix: 'k', points: 2, duration: 60 });
+    expect(limiter).toBeInstanceOf(RateLimiterMongo);
+    expect((limiter as unknown as { insuranceLimiter: unknown }).insuranceLimiter).toBeInstanceOf(RateLimiterMemory);
+    await shared.close(); // nothing connected: constructing a limiter does not
   });
 
   it('describes where the stores are without passwords', () => {

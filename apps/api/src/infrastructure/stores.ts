@@ -9,6 +9,8 @@ import {
 } from '@pipeline-ledger/event-store';
 import { DataKeyStore, DataKeyring, MasterKey, MongoDataKeyStore, PersonalDataEventStore, PersonalDataProtector, SqliteDataKeyStore } from '@pipeline-ledger/privacy';
 import { MongoReadModelStore, ReadModelStore, SqliteReadModelStore } from '@pipeline-ledger/read-models';
+import { MongoClient } from 'mongodb';
+import { RateLimiterAbstract, RateLimiterMemory, RateLimiterMongo } from 'rate-limiter-flexible';
 import { AppConfig, ConfigError, withoutPassword } from '../config/app-config';
 
 /**
@@ -84,6 +86,48 @@ function openDataKeyStore(config: AppConfig): DataKeyStore {
   // Sharing the event store's file (the default), a key's commit becomes durable with the event's own fsync.
   return new SqliteDataKeyStore({ filename: config.privacy.keyStoreFile, ownFsync: config.privacy.keyStoreFile !== config.eventStoreFile });
 }
+
+/** Makes the rate limiters of one process, and lets go of what they share. */
+export interface RateLimiters {
+  limiter(options: { keyPrefix: string; points: number; duration: number }): RateLimiterAbstract;
+  /** Makes what a shared limiter needs (MongoDB: its collection's indexes); a failure here is logged, not fatal. */
+  start(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/**
+ * Rate limits (rate-limiter-flexible) that every replica shares when the service's state is in MongoDB
+ * (EVENT_STORE=eventstoredb): one `rate_limits` collection, its counters expiring by a TTL index, and this process's
+ * memory as the insurance limiter should MongoDB fail (limits then hold per replica until it is back). With the
+ * embedded stores, in this process's memory.
+ */
+export function openRateLimiters(config: AppConfig): RateLimiters {
+  if (config.eventStore !== 'eventstoredb') {
+    return { limiter: (options) => new RateLimiterMemory(options), start: async () => undefined, close: async () => undefined };
+  }
+  const client = connecting('MONGO_URL', config.mongo!.url, (url) => new MongoClient(url));
+  const shared: RateLimiterMongo[] = [];
+  return {
+    limiter: (options) => {
+      const limiter = new RateLimiterMongo({
+        ...options,
+        storeClient: client,
+        dbName: config.mongo!.database,
+        tableName: RATE_LIMITS_COLLECTION,
+        disableIndexesCreation: true, // made in start(): constructing a limiter must not connect
+        insuranceLimiter: new RateLimiterMemory(options),
+      });
+      shared.push(limiter);
+      return limiter;
+    },
+    start: async () => {
+      await shared[0]?.createIndexes(); // one collection for every limiter: one set of indexes
+    },
+    close: () => client.close(),
+  };
+}
+
+export const RATE_LIMITS_COLLECTION = 'rate_limits';
 
 /** Makes a client of a connection string; one the client cannot parse stops start-up naming the setting. */
 function connecting<T>(setting: string, url: string, open: (url: string) => T): T {

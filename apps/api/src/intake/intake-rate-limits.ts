@@ -1,6 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
+import { RateLimiters, openRateLimiters } from '../infrastructure/stores';
 import { HttpRefusal } from '../http/http-refusal';
 import { addressRateKey } from './client-address';
 
@@ -8,23 +9,35 @@ import { addressRateKey } from './client-address';
 export const FAILED_KEY_WINDOW_SECONDS = 15 * 60;
 
 /**
- * The limits of POST /intake/leads, in this process's memory (rate-limiter-flexible): submissions per minute per
- * client address and per form key, and refused keys per address (brute force, and a page left behind with a revoked
- * key). Over a limit: 429 with Retry-After. With several replicas each counts its own (a limit per replica).
+ * The limits of POST /intake/leads (rate-limiter-flexible): submissions per minute per client address and per form
+ * key, and refused keys per address (brute force, and a page left behind with a revoked key). Over a limit: 429 with
+ * Retry-After. Counted in MongoDB, across replicas, when the service's state is there; in this process's memory with
+ * the embedded stores (see openRateLimiters).
  */
 @Injectable()
-export class IntakeRateLimits {
-  private readonly perAddress: RateLimiterMemory;
-  private readonly perForm: RateLimiterMemory;
-  private readonly failedKeys: RateLimiterMemory;
+export class IntakeRateLimits implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly limiters: RateLimiters;
+  private readonly perAddress: RateLimiterAbstract;
+  private readonly perForm: RateLimiterAbstract;
+  private readonly failedKeys: RateLimiterAbstract;
   private readonly failedKeyPoints: number;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     const c = config.intake;
-    this.perAddress = new RateLimiterMemory({ keyPrefix: 'intake-address', points: c.perAddressPerMinute, duration: 60 });
-    this.perForm = new RateLimiterMemory({ keyPrefix: 'intake-form', points: c.perKeyPerMinute, duration: 60 });
-    this.failedKeys = new RateLimiterMemory({ keyPrefix: 'intake-failed-key', points: c.failedKeysPerAddress, duration: FAILED_KEY_WINDOW_SECONDS });
+    this.limiters = openRateLimiters(config);
+    this.perAddress = this.limiters.limiter({ keyPrefix: 'intake-address', points: c.perAddressPerMinute, duration: 60 });
+    this.perForm = this.limiters.limiter({ keyPrefix: 'intake-form', points: c.perKeyPerMinute, duration: 60 });
+    this.failedKeys = this.limiters.limiter({ keyPrefix: 'intake-failed-key', points: c.failedKeysPerAddress, duration: FAILED_KEY_WINDOW_SECONDS });
     this.failedKeyPoints = c.failedKeysPerAddress;
+  }
+
+  /** Not awaited: the api answers meanwhile (a limiter works before its indexes exist; they make expiry and lookups cheap). */
+  onApplicationBootstrap(): void {
+    void this.limiters.start().catch((error: Error) => new Logger('IntakeRateLimits').warn(`rate-limit indexes not made: ${error.message}`));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.limiters.close();
   }
 
   /** One more submission from this address; 429 when over its limit, or when it has presented too many bad keys. */
@@ -48,7 +61,7 @@ export class IntakeRateLimits {
   }
 }
 
-async function consume(limiter: RateLimiterMemory, key: string, message: string): Promise<void> {
+async function consume(limiter: RateLimiterAbstract, key: string, message: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (rejection) {
