@@ -20,6 +20,9 @@ const BOM = '\uFEFF';
  * DATA_DIR as the CLI does (an ImportModule application context; one test runs the CLI itself).
  */
 describe('CSV import', () => {
+  // Each lead import starts its row worker thread, which compiles its TypeScript on the fly under jest (a second or
+  // two, more on a busy machine): a test with two imports can pass jest's default 5 s without anything being wrong.
+  jest.setTimeout(30_000);
   let t: TestApp;
   let importer: INestApplicationContext;
   const file = (name: string, content: string | Buffer) => {
