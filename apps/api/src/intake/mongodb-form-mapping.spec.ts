@@ -49,8 +49,9 @@ describe('MongoFormStore mapping', () => {
       expect(Buffer.from(document.secretHash.value())).toEqual(hash);
     });
 
-    it('keeps a null campaign as null', () => {
+    it('keeps no campaign as null', () => {
       expect(newFormDocument({ ...form, campaign: null }, hash).campaign).toBeNull();
+      expect(newFormDocument({ ...form, campaign: undefined as unknown as null }, hash).campaign).toBeNull();
     });
   });
 

@@ -44,7 +44,7 @@ export function newFormDocument(form: Omit<IntakeForm, 'revokedAt'>, secretHash:
     secretHash: new Binary(Buffer.from(secretHash)),
     source: form.source,
     owner: form.owner,
-    campaign: form.campaign,
+    campaign: form.campaign ?? null,
     createdAt: form.createdAt,
     revokedAt: null,
   };
