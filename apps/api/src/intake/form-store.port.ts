@@ -1,8 +1,9 @@
 import { IntakeForm } from './intake-form';
 
 /**
- * Where web forms are kept: the form, and the SHA-256 of its key's secret (never the key). Adapter:
- * sqlite.form-store.ts (`<DATA_DIR>/intake.sqlite`).
+ * Where web forms are kept: the form, and the SHA-256 of its key's secret (never the key). Adapters:
+ * sqlite.form-store.ts (`<DATA_DIR>/intake.sqlite`), mongodb.form-store.ts (production: the `intake_forms`
+ * collection); both pass form-store.contract.ts.
  */
 export interface FormStore {
   /** Stores a new form with the hash of its key's secret. */

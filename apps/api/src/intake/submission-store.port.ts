@@ -21,6 +21,9 @@ export interface SubmissionRecord {
  * marked done after. A submission that comes again finds it: done, it writes nothing; pending (the process died in
  * between, or the append failed), it is written to the same target again, which the write side's deterministic event
  * ids make a no-op if the first write got through. So nothing answered as received is lost, and nothing is written twice.
+ *
+ * Adapters: sqlite.submission-store.ts (`<DATA_DIR>/intake.sqlite`), mongodb.submission-store.ts (production: the
+ * `intake_submissions` collection); both pass submission-store.contract.ts.
  */
 export interface SubmissionStore {
   get(formId: string, submissionId: string): Promise<SubmissionRecord | null>;
