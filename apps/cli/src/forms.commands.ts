@@ -1,13 +1,13 @@
 import { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
 import { LEAD_SOURCES } from '@pipeline-ledger/domain';
 import { loadConfig } from '../../api/src/config/app-config';
 import { IntakeForm } from '../../api/src/intake/intake-form';
 import { createIntakeForm } from '../../api/src/intake/intake-forms';
-import { SqliteFormStore } from '../../api/src/intake/sqlite.form-store';
+import { FormStore } from '../../api/src/intake/form-store.port';
+import { openFormStore } from '../../api/src/infrastructure/stores';
 
 /**
- * `forms create | list | revoke`: the web forms of POST /intake/leads, in `<DATA_DIR>/intake.sqlite` (the same
+ * `forms create | list | revoke`: the web forms of POST /intake/leads, where the service keeps them (the same
  * settings as the service; it may be running). A form's key is printed by `create` only: it is not kept.
  */
 export function formsCommand(): Command {
@@ -65,10 +65,8 @@ export function formsCommand(): Command {
   return forms;
 }
 
-async function withStore(work: (store: SqliteFormStore) => Promise<void>): Promise<void> {
-  const config = loadConfig();
-  mkdirSync(config.dataDir, { recursive: true });
-  const store = new SqliteFormStore(config.intake.file);
+async function withStore(work: (store: FormStore) => Promise<void>): Promise<void> {
+  const store = openFormStore(loadConfig());
   try {
     await work(store);
   } finally {

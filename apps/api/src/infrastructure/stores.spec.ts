@@ -6,7 +6,11 @@ import { MongoDataKeyStore, SqliteDataKeyStore } from '@pipeline-ledger/privacy'
 import { MongoReadModelStore, SqliteReadModelStore } from '@pipeline-ledger/read-models';
 import { ConfigError, loadConfig } from '../config/app-config';
 import { RateLimiterMemory, RateLimiterMongo } from 'rate-limiter-flexible';
-import { describeStores, openCheckpointStore, openEventStores, openRateLimiters, openReadModelStore, openSealedEventStore } from './stores';
+import { MongoFormStore } from '../intake/mongodb.form-store';
+import { MongoSubmissionStore } from '../intake/mongodb.submission-store';
+import { SqliteFormStore } from '../intake/sqlite.form-store';
+import { SqliteSubmissionStore } from '../intake/sqlite.submission-store';
+import { describeStores, openCheckpointStore, openEventStores, openFormStore, openRateLimiters, openReadModelStore, openSealedEventStore, openSubmissionStore } from './stores';
 
 /**
  * Which adapter each configuration opens. The clients of EventStoreDB and MongoDB connect on first use, so opening
@@ -33,28 +37,34 @@ describe('the configured stores', () => {
     const stores = openEventStores(config);
     const checkpoints = openCheckpointStore(config);
     const readModels = openReadModelStore(config);
+    const [forms, submissions] = [openFormStore(config), openSubmissionStore(config)];
     try {
       expect(stores.sealed).toBeInstanceOf(SqliteEventStore);
       expect(stores.keys).toBeInstanceOf(SqliteDataKeyStore);
       expect(checkpoints).toBeInstanceOf(SqliteCheckpointStore);
       expect(readModels).toBeInstanceOf(SqliteReadModelStore);
+      expect(forms).toBeInstanceOf(SqliteFormStore);
+      expect(submissions).toBeInstanceOf(SqliteSubmissionStore);
     } finally {
-      await Promise.all([stores.close(), checkpoints.close(), readModels.close()]);
+      await Promise.all([stores.close(), checkpoints.close(), readModels.close(), forms.close(), submissions.close()]);
     }
   });
 
-  it('opens EventStoreDB for the events and MongoDB for the keys, the checkpoints and the read models', async () => {
+  it("opens EventStoreDB for the events and MongoDB for the keys, the checkpoints, the read models and the service's records", async () => {
     const config = production();
     const stores = openEventStores(config);
     const checkpoints = openCheckpointStore(config);
     const readModels = openReadModelStore(config);
+    const [forms, submissions] = [openFormStore(config), openSubmissionStore(config)];
     try {
       expect(stores.sealed).toBeInstanceOf(EventStoreDbEventStore);
       expect(stores.keys).toBeInstanceOf(MongoDataKeyStore);
       expect(checkpoints).toBeInstanceOf(MongoCheckpointStore);
       expect(readModels).toBeInstanceOf(MongoReadModelStore);
+      expect(forms).toBeInstanceOf(MongoFormStore);
+      expect(submissions).toBeInstanceOf(MongoSubmissionStore);
     } finally {
-      await Promise.all([stores.close(), checkpoints.close(), readModels.close()]);
+      await Promise.all([stores.close(), checkpoints.close(), readModels.close(), forms.close(), submissions.close()]);
     }
   });
 

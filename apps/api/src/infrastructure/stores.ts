@@ -12,6 +12,12 @@ import { MongoReadModelStore, ReadModelStore, SqliteReadModelStore } from '@pipe
 import { MongoClient } from 'mongodb';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterMongo } from 'rate-limiter-flexible';
 import { AppConfig, ConfigError, withoutPassword } from '../config/app-config';
+import { FormStore } from '../intake/form-store.port';
+import { MongoFormStore } from '../intake/mongodb.form-store';
+import { MongoSubmissionStore } from '../intake/mongodb.submission-store';
+import { SqliteFormStore } from '../intake/sqlite.form-store';
+import { SqliteSubmissionStore } from '../intake/sqlite.submission-store';
+import { SubmissionStore } from '../intake/submission-store.port';
 
 /**
  * The one place that knows which stores are configured (EVENT_STORE, READ_MODEL_STORE): everything else sees the
@@ -19,6 +25,8 @@ import { AppConfig, ConfigError, withoutPassword } from '../config/app-config';
  * - EVENT_STORE=sqlite: events, personal-data keys and subscriber checkpoints in <DATA_DIR>/events.sqlite;
  * - EVENT_STORE=eventstoredb: events in EventStoreDB; keys and checkpoints in MongoDB (MONGO_URL, MONGO_DB);
  * - READ_MODEL_STORE=sqlite: <DATA_DIR>/read-models.sqlite; mongodb: MongoDB.
+ * - the service's own records (web forms and intake submissions; API keys; webhook subscriptions) go with the event
+ *   store too: SQLite files in DATA_DIR, or MongoDB beside EventStoreDB, where every api replica shares them.
  * Each MongoDB-backed store has its own client (and pool); connections are made on first use.
  */
 
@@ -78,6 +86,18 @@ export function openReadModelStore(config: AppConfig): ReadModelStore {
   if (config.readModelStore === 'mongodb') return connecting('MONGO_URL', config.mongo!.url, (url) => new MongoReadModelStore({ url, database: config.mongo!.database }));
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteReadModelStore({ filename: config.readModelFile });
+}
+
+export function openFormStore(config: AppConfig): FormStore {
+  if (config.eventStore === 'eventstoredb') return connecting('MONGO_URL', config.mongo!.url, (url) => new MongoFormStore({ url, database: config.mongo!.database }));
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteFormStore(config.intake.file);
+}
+
+export function openSubmissionStore(config: AppConfig): SubmissionStore {
+  if (config.eventStore === 'eventstoredb') return connecting('MONGO_URL', config.mongo!.url, (url) => new MongoSubmissionStore({ url, database: config.mongo!.database }));
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteSubmissionStore(config.intake.file);
 }
 
 /** The personal-data keys: with a SQLite event store, in its file (one fsync per command) or KEY_STORE_FILE; else MongoDB. */
