@@ -48,6 +48,12 @@ export function describeApiKeyStoreContract(adapterName: string, factory: () => 
       ...extra,
     });
     const create = (name: string, secret: string, extra: Partial<NewApiKey> = {}) => store.create(newKey(name, secret, extra));
+    /**
+     * Whether the promise was rejected, with whatever error the adapter's database gives (not checked with toThrow():
+     * better-sqlite3's native addon makes its errors in the first jest context that loaded it, so in another test
+     * file of the same worker they are no `Error` of this one).
+     */
+    const refused = (promise: Promise<unknown>): Promise<boolean> => promise.then(() => false, () => true);
 
     it('keeps the name, roles, grant and hash, and gives the key back as stored, from create and from get', async () => {
       const { id, secret } = newApiKey();
@@ -75,7 +81,7 @@ export function describeApiKeyStoreContract(adapterName: string, factory: () => 
 
     it('refuses a second key under an id already taken, and keeps the first as it was', async () => {
       const first = await create('first', 'secret-first', { createdAt: '2026-03-01T09:00:00.000Z' });
-      await expect(store.create(newKey('second', 'secret-second', { id: first.id, pii: true }))).rejects.toThrow();
+      expect(await refused(store.create(newKey('second', 'secret-second', { id: first.id, pii: true })))).toBe(true);
       expect(await store.get(first.id)).toEqual(first);
       expect(await store.list()).toEqual([first]);
     });

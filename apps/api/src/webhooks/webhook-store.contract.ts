@@ -50,6 +50,12 @@ export function describeWebhookStoreContract(adapterName: string, factory: () =>
       pii: false,
       ...extra,
     });
+    /**
+     * Whether the promise was rejected, with whatever error the adapter's database gives (not checked with toThrow():
+     * better-sqlite3's native addon makes its errors in the first jest context that loaded it, so in another test
+     * file of the same worker they are no `Error` of this one).
+     */
+    const refused = (promise: Promise<unknown>): Promise<boolean> => promise.then(() => false, () => true);
     const fresh = {
       status: 'active',
       deliveredCount: 0,
@@ -129,7 +135,7 @@ export function describeWebhookStoreContract(adapterName: string, factory: () =>
 
     it('refuses a second subscription under an id already taken, and keeps the first as it was', async () => {
       const first = await store.create(subscription('a', { position: 3n }));
-      await expect(store.create(subscription('a', { url: 'https://elsewhere.example.com/', position: 9n, pii: true }))).rejects.toThrow();
+      expect(await refused(store.create(subscription('a', { url: 'https://elsewhere.example.com/', position: 9n, pii: true })))).toBe(true);
       expect(await store.get('a')).toEqual(first);
       expect(await store.list()).toEqual([first]);
     });
