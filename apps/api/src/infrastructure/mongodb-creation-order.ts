@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { Collection, Filter, IndexDescription, MongoServerError, OptionalUnlessRequiredId } from 'mongodb';
 
 /**
@@ -23,8 +24,15 @@ export interface InCreationOrder {
 /** The unique index on `seq`: it finds the largest at once, and refuses a second document with the same. */
 export const CREATION_ORDER_INDEX: IndexDescription = { key: { seq: 1 }, name: 'seq_unique', unique: true };
 
-/** How many times a creation is tried when other creations keep taking the next `seq` first. */
-const ATTEMPTS = 20;
+/**
+ * How many times a creation is tried when other creations keep taking the next `seq` first. Of creations that read the
+ * same largest `seq`, one always succeeds, so n creations at the same moment take at most n attempts; creations are
+ * rare (the CLI, an admin), so this bound is never near.
+ */
+const ATTEMPTS = 100;
+
+/** After losing a place, a short random pause (up to this many ms), so that creations at once do not keep colliding. */
+const RETRY_JITTER_MS = 10;
 
 const DUPLICATE_KEY = 11000;
 
@@ -59,7 +67,7 @@ export function duplicateKeyOf(error: unknown): 'id' | 'seq' | 'unknown' | null 
  */
 export async function insertInCreationOrder<T extends InCreationOrder>(collection: Collection<T>, document: Omit<T, 'seq'>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const last = await collection.find({}, { sort: { seq: -1 }, limit: 1, projection: { _id: 0, seq: 1 } }).next();
+    const last = await collection.findOne({}, { sort: { seq: -1 }, projection: { _id: 0, seq: 1 } });
     const stored = { ...document, seq: nextSeq(last) } as T;
     try {
       await collection.insertOne(stored as OptionalUnlessRequiredId<T>);
@@ -68,6 +76,7 @@ export async function insertInCreationOrder<T extends InCreationOrder>(collectio
       const duplicate = duplicateKeyOf(error);
       if (duplicate === null || duplicate === 'id' || attempt >= ATTEMPTS) throw error;
       if (duplicate === 'unknown' && (await collection.countDocuments({ _id: document._id } as Filter<T>, { limit: 1 })) > 0) throw error;
+      await setTimeout(Math.random() * RETRY_JITTER_MS);
     }
   }
 }
