@@ -113,8 +113,8 @@ describeWithServer('MONGO_URL', 'MongoWebhookStore', (url) => {
       const other = new MongoWebhookStore({ url, database });
       try {
         await other.create(subscription('first', { createdAt: '2026-03-02T00:00:00.000Z' }));
-        await store.create(subscription('second', { createdAt: '2026-03-01T00:00:00.000Z' }));
-        await other.create(subscription('third', { createdAt: '2026-02-28T00:00:00.000Z' }));
+        await store.create(subscription('second', { createdAt: '2026-03-03T00:00:00.000Z' }));
+        await other.create(subscription('third', { createdAt: '2026-03-01T00:00:00.000Z' }));
         expect((await store.list()).map((s) => s.id)).toEqual(['first', 'second', 'third']);
       } finally {
         await other.close();

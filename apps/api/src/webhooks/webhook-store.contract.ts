@@ -149,11 +149,11 @@ export function describeWebhookStoreContract(adapterName: string, factory: () =>
     });
 
     it('lists in the order the subscriptions were created, whatever their createdAt says, after deletes too', async () => {
-      await store.create(subscription('x', { createdAt: '2026-03-03T00:00:00.000Z' }));
-      await store.create(subscription('y', { createdAt: '2026-03-01T00:00:00.000Z' }));
-      await store.create(subscription('z', { createdAt: '2026-03-02T00:00:00.000Z' }));
+      await store.create(subscription('x', { createdAt: '2026-03-02T00:00:00.000Z' }));
+      await store.create(subscription('y', { createdAt: '2026-03-03T00:00:00.000Z' }));
+      await store.create(subscription('z', { createdAt: '2026-03-04T00:00:00.000Z' }));
       await store.delete('z');
-      await store.create(subscription('w', { createdAt: '2026-02-01T00:00:00.000Z' }));
+      await store.create(subscription('w', { createdAt: '2026-03-01T00:00:00.000Z' }));
       expect((await store.list()).map((s) => s.id)).toEqual(['x', 'y', 'w']);
     });
 
