@@ -15,6 +15,6 @@ module.exports = {
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
     // Adapter contract suites against real servers: run when EVENTSTORE_URL / MONGO_URL are set, skipped (saying so) when not.
-    { ...common, displayName: 'integration', testMatch: ['<rootDir>/libs/**/*.integration-spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/libs/**/*.integration-spec.ts', '<rootDir>/apps/**/*.integration-spec.ts'] },
   ],
 };

@@ -19,7 +19,8 @@ export type NewApiKey = Pick<StoredApiKey, 'id' | 'name' | 'roles' | 'pii' | 'se
 
 /**
  * Where API keys are kept. The CLI creates, lists and revokes them; the api looks one up on every request that
- * carries one (so a revocation takes effect at the next request, in every process). Adapter: sqlite.api-key-store.ts.
+ * carries one (so a revocation takes effect at the next request, in every process). Adapters: sqlite.api-key-store.ts,
+ * mongodb.api-key-store.ts (production); both pass api-key-store.contract.ts.
  */
 export interface ApiKeyStore {
   create(key: NewApiKey): Promise<StoredApiKey>;

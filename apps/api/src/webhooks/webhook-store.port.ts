@@ -49,7 +49,8 @@ export interface DeliveryFailure {
  * Where webhook subscriptions and their delivery progress are kept. The acknowledged position is written after every
  * acknowledged delivery, so a restart resumes right after it (at-least-once: a delivery that was made but whose
  * acknowledgement was not written yet is made again, with the same event id).
- * Adapter: sqlite.webhook-store.ts (a table in the events file).
+ * Adapters: sqlite.webhook-store.ts (a table in the events file), mongodb.webhook-store.ts (production); both pass
+ * webhook-store.contract.ts.
  */
 export interface WebhookStore {
   create(subscription: NewWebhookSubscription): Promise<WebhookSubscription>;

@@ -1,0 +1,109 @@
+import { Collection, CollectionOptions, MongoClient, ReadPreference, WriteConcern } from 'mongodb';
+import { CREATION_ORDER_INDEX, insertInCreationOrder } from '../infrastructure/mongodb-creation-order';
+import { ApiKeyStore, NewApiKey, StoredApiKey } from './api-key-store.port';
+import {
+  API_KEY_LIST_INDEX,
+  API_KEY_LIST_ORDER,
+  ApiKeyDocument,
+  byId,
+  markUsedUpdate,
+  newApiKeyDocument,
+  revokeUpdate,
+  toStoredApiKey,
+} from './mongodb-api-key-mapping';
+
+export interface MongoApiKeyStoreOptions {
+  /** The connection string (used only when no client is given). */
+  url: string;
+  database: string;
+  /** A client to share; the store then leaves closing it to its owner. */
+  client?: MongoClient;
+}
+
+export const API_KEYS_COLLECTION = 'api_keys';
+
+/**
+ * Set on the collection, so that a shared client's own settings do not change them:
+ * - writes acknowledged by a majority of the replica set, each in its on-disk journal (the SQLite store fsyncs every
+ *   commit): a revocation, once answered, survives a failover;
+ * - reads from the primary, so that a key revoked through any process is refused at the next request (a secondary
+ *   could still have it);
+ * - BSON binary read as a Binary (the mapping copies it into a Buffer), integers as numbers.
+ */
+const COLLECTION_OPTIONS: CollectionOptions = {
+  writeConcern: new WriteConcern('majority', undefined, true),
+  readPreference: ReadPreference.primary,
+  promoteBuffers: false,
+  promoteValues: true,
+  promoteLongs: true,
+  useBigInt64: false,
+  bsonRegExp: false,
+};
+
+/**
+ * API keys on MongoDB (production, where api replicas keep nothing on disk): one document per key in `api_keys`, its
+ * id as `_id`, only the SHA-256 of the secret (as BSON binary), the times as the port's ISO strings (see
+ * mongodb-api-key-mapping.ts). The client connects on first use.
+ *
+ * - Order: list() sorts by createdAt, then by creation order (`seq`, ../infrastructure/mongodb-creation-order.ts), as
+ *   SQLite's ORDER BY created_at, rowid. Its indexes (`seq` unique, and createdAt + seq) are created on the first
+ *   create() or list() of each store (createIndexes leaves existing ones as they are).
+ * - Revocation is one findOneAndUpdate with an update pipeline: the first revocation's time is kept and the hash wiped
+ *   in the same atomic update of the document, so two processes revoking at once keep one time.
+ * - A revoked key's hash is overwritten with zeros, as in SQLite. What that cannot promise here: MongoDB does not zero
+ *   the space it frees, and the hash as created stays in the oplog until it rolls over, in the journal until its files
+ *   are recycled, and in backups (see libs/privacy/src/mongodb.data-key-store.ts on what can be done about that). It
+ *   is a hash of 256 random bits, not the secret, and the key is refused by its revocation time anyway.
+ */
+export class MongoApiKeyStore implements ApiKeyStore {
+  private readonly client: MongoClient;
+  private readonly ownsClient: boolean;
+  private readonly keys: Collection<ApiKeyDocument>;
+  private indexes: Promise<void> | undefined;
+
+  constructor(options: MongoApiKeyStoreOptions) {
+    this.ownsClient = !options.client;
+    this.client = options.client ?? new MongoClient(options.url);
+    this.keys = this.client.db(options.database).collection<ApiKeyDocument>(API_KEYS_COLLECTION, COLLECTION_OPTIONS);
+  }
+
+  async create(key: NewApiKey): Promise<StoredApiKey> {
+    await this.ensureIndexes();
+    return toStoredApiKey(await insertInCreationOrder(this.keys, newApiKeyDocument(key)));
+  }
+
+  async get(id: string): Promise<StoredApiKey | null> {
+    const document = await this.keys.findOne(byId(id));
+    return document ? toStoredApiKey(document) : null;
+  }
+
+  async list(): Promise<StoredApiKey[]> {
+    await this.ensureIndexes();
+    return (await this.keys.find().sort(API_KEY_LIST_ORDER).toArray()).map(toStoredApiKey);
+  }
+
+  async revoke(id: string, at: string): Promise<StoredApiKey | null> {
+    const document = await this.keys.findOneAndUpdate(byId(id), revokeUpdate(at), { returnDocument: 'after' });
+    return document ? toStoredApiKey(document) : null;
+  }
+
+  async markUsed(id: string, at: string): Promise<void> {
+    await this.keys.updateOne(byId(id), markUsedUpdate(at));
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) await this.client.close();
+  }
+
+  /** Once per store; a failure is not remembered, so the next call tries again. */
+  private ensureIndexes(): Promise<void> {
+    this.indexes ??= this.keys.createIndexes([CREATION_ORDER_INDEX, API_KEY_LIST_INDEX]).then(
+      () => undefined,
+      (error: unknown) => {
+        this.indexes = undefined;
+        throw error;
+      },
+    );
+    return this.indexes;
+  }
+}

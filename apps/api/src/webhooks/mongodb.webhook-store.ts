@@ -1,0 +1,119 @@
+import { Collection, CollectionOptions, MongoClient, ReadPreference, WriteConcern } from 'mongodb';
+import { CREATION_ORDER_INDEX, insertInCreationOrder } from '../infrastructure/mongodb-creation-order';
+import {
+  WEBHOOK_LIST_ORDER,
+  WebhookDocument,
+  acknowledgeUpdate,
+  byId,
+  failureUpdate,
+  newWebhookDocument,
+  pausedById,
+  resumeUpdate,
+  toWebhookSubscription,
+} from './mongodb-webhook-mapping';
+import { DeliveryFailure, NewWebhookSubscription, WebhookStore, WebhookSubscription } from './webhook-store.port';
+
+export interface MongoWebhookStoreOptions {
+  /** The connection string (used only when no client is given). */
+  url: string;
+  database: string;
+  /** A client to share; the store then leaves closing it to its owner. */
+  client?: MongoClient;
+}
+
+export const WEBHOOK_SUBSCRIPTIONS_COLLECTION = 'webhook_subscriptions';
+
+/**
+ * Set on the collection, so that a shared client's own settings do not change them:
+ * - writes acknowledged by a majority of the replica set, each in its on-disk journal (the SQLite store fsyncs every
+ *   commit): an acknowledged position survives a failover, so a restart resumes right after it;
+ * - reads from the primary: a subscription deleted, paused or resumed through one replica is so for the next read of
+ *   any other;
+ * - integers as numbers (the mapping refuses anything else where it wants a count).
+ */
+const COLLECTION_OPTIONS: CollectionOptions = {
+  writeConcern: new WriteConcern('majority', undefined, true),
+  readPreference: ReadPreference.primary,
+  promoteBuffers: false,
+  promoteValues: true,
+  promoteLongs: true,
+  useBigInt64: false,
+  bsonRegExp: false,
+};
+
+/**
+ * Webhook subscriptions on MongoDB (production, where api replicas keep nothing on disk): one document per
+ * subscription in `webhook_subscriptions`, its id as `_id`, the position as decimal digits (exact to 128 bits: see
+ * mongodb-webhook-mapping.ts). The secret is stored as is, since it has to sign: whoever can read the database can
+ * read it. The client connects on first use.
+ *
+ * - Order: list() sorts by creation order (`seq`, ../infrastructure/mongodb-creation-order.ts), as SQLite's ORDER BY
+ *   rowid: oldest first, whatever createdAt says. Its unique index is created on the first create() or list() of each
+ *   store (createIndexes leaves an existing one as it is).
+ * - Each write is one update of one document, so atomic: acknowledge and recordFailure are updateOne with $set and
+ *   $inc (two replicas counting at once lose nothing), answering whether the subscription was there (matchedCount, as
+ *   SQLite's changes counts rows matched); resume is a findOneAndUpdate of a paused subscription only, then a read of
+ *   it when there was nothing to resume (as SQLite's UPDATE ... WHERE status = 'paused' then SELECT).
+ */
+export class MongoWebhookStore implements WebhookStore {
+  private readonly client: MongoClient;
+  private readonly ownsClient: boolean;
+  private readonly subscriptions: Collection<WebhookDocument>;
+  private indexes: Promise<void> | undefined;
+
+  constructor(options: MongoWebhookStoreOptions) {
+    this.ownsClient = !options.client;
+    this.client = options.client ?? new MongoClient(options.url);
+    this.subscriptions = this.client.db(options.database).collection<WebhookDocument>(WEBHOOK_SUBSCRIPTIONS_COLLECTION, COLLECTION_OPTIONS);
+  }
+
+  async create(subscription: NewWebhookSubscription): Promise<WebhookSubscription> {
+    const document = newWebhookDocument(subscription); // refuses a bad position before anything is written
+    await this.ensureIndexes();
+    return toWebhookSubscription(await insertInCreationOrder(this.subscriptions, document));
+  }
+
+  async get(id: string): Promise<WebhookSubscription | null> {
+    const document = await this.subscriptions.findOne(byId(id));
+    return document ? toWebhookSubscription(document) : null;
+  }
+
+  async list(): Promise<WebhookSubscription[]> {
+    await this.ensureIndexes();
+    return (await this.subscriptions.find().sort(WEBHOOK_LIST_ORDER).toArray()).map(toWebhookSubscription);
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return (await this.subscriptions.deleteOne(byId(id))).deletedCount > 0;
+  }
+
+  async resume(id: string): Promise<WebhookSubscription | null> {
+    const resumed = await this.subscriptions.findOneAndUpdate(pausedById(id), resumeUpdate(), { returnDocument: 'after' });
+    if (resumed) return toWebhookSubscription(resumed);
+    return this.get(id);
+  }
+
+  async acknowledge(id: string, position: bigint, at: string): Promise<boolean> {
+    return (await this.subscriptions.updateOne(byId(id), acknowledgeUpdate(position, at))).matchedCount > 0;
+  }
+
+  async recordFailure(id: string, failure: DeliveryFailure): Promise<boolean> {
+    return (await this.subscriptions.updateOne(byId(id), failureUpdate(failure))).matchedCount > 0;
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsClient) await this.client.close();
+  }
+
+  /** Once per store; a failure is not remembered, so the next call tries again. */
+  private ensureIndexes(): Promise<void> {
+    this.indexes ??= this.subscriptions.createIndexes([CREATION_ORDER_INDEX]).then(
+      () => undefined,
+      (error: unknown) => {
+        this.indexes = undefined;
+        throw error;
+      },
+    );
+    return this.indexes;
+  }
+}
