@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { hashSecret, newApiKey } from '../../api/src/auth/api-key';
 import { ApiKeyStore, StoredApiKey } from '../../api/src/auth/api-key-store.port';
 import { ROLES, Role, isRole } from '../../api/src/auth/roles';
-import { SqliteApiKeyStore } from '../../api/src/auth/sqlite.api-key-store';
+import { openApiKeyStore } from '../../api/src/infrastructure/stores';
 import { loadConfig } from '../../api/src/config/app-config';
 
 /**
@@ -67,7 +67,7 @@ function describe(k: StoredApiKey): string {
 }
 
 async function withStore(work: (store: ApiKeyStore) => Promise<void>): Promise<void> {
-  const store = new SqliteApiKeyStore(loadConfig().auth.accessFile);
+  const store = openApiKeyStore(loadConfig());
   try {
     await work(store);
   } finally {

@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig } from '../config/app-config';
 import { AccessGuard } from './access.guard';
 import { API_KEY_STORE, ApiKeyStore } from './api-key-store.port';
 import { Authenticator } from './authenticator.service';
-import { SqliteApiKeyStore } from './sqlite.api-key-store';
+import { openApiKeyStore } from '../infrastructure/stores';
 
 /** Says at start-up how callers can authenticate; closes the key store last. */
 @Injectable()
@@ -31,7 +31,7 @@ class AuthLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
 /** Authentication (API keys, JWTs) and the global, fail-closed access guard. */
 @Module({
   providers: [
-    { provide: API_KEY_STORE, inject: [APP_CONFIG], useFactory: (config: AppConfig): ApiKeyStore => new SqliteApiKeyStore(config.auth.accessFile) },
+    { provide: API_KEY_STORE, inject: [APP_CONFIG], useFactory: (config: AppConfig): ApiKeyStore => openApiKeyStore(config) },
     Authenticator,
     { provide: APP_GUARD, useClass: AccessGuard },
     AuthLifecycle,

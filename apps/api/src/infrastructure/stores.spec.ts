@@ -10,7 +10,22 @@ import { MongoFormStore } from '../intake/mongodb.form-store';
 import { MongoSubmissionStore } from '../intake/mongodb.submission-store';
 import { SqliteFormStore } from '../intake/sqlite.form-store';
 import { SqliteSubmissionStore } from '../intake/sqlite.submission-store';
-import { describeStores, openCheckpointStore, openEventStores, openFormStore, openRateLimiters, openReadModelStore, openSealedEventStore, openSubmissionStore } from './stores';
+import { MongoApiKeyStore } from '../auth/mongodb.api-key-store';
+import { SqliteApiKeyStore } from '../auth/sqlite.api-key-store';
+import { MongoWebhookStore } from '../webhooks/mongodb.webhook-store';
+import { SqliteWebhookStore } from '../webhooks/sqlite.webhook-store';
+import {
+  describeStores,
+  openApiKeyStore,
+  openCheckpointStore,
+  openEventStores,
+  openFormStore,
+  openRateLimiters,
+  openReadModelStore,
+  openSealedEventStore,
+  openSubmissionStore,
+  openWebhookStore,
+} from './stores';
 
 /**
  * Which adapter each configuration opens. The clients of EventStoreDB and MongoDB connect on first use, so opening
@@ -37,8 +52,10 @@ describe('the configured stores', () => {
     const stores = openEventStores(config);
     const checkpoints = openCheckpointStore(config);
     const readModels = openReadModelStore(config);
-    const [forms, submissions] = [openFormStore(config), openSubmissionStore(config)];
+    const [forms, submissions, apiKeys, webhooks] = [openFormStore(config), openSubmissionStore(config), openApiKeyStore(config), openWebhookStore(config)];
     try {
+      expect(apiKeys).toBeInstanceOf(SqliteApiKeyStore);
+      expect(webhooks).toBeInstanceOf(SqliteWebhookStore);
       expect(stores.sealed).toBeInstanceOf(SqliteEventStore);
       expect(stores.keys).toBeInstanceOf(SqliteDataKeyStore);
       expect(checkpoints).toBeInstanceOf(SqliteCheckpointStore);
@@ -46,7 +63,7 @@ describe('the configured stores', () => {
       expect(forms).toBeInstanceOf(SqliteFormStore);
       expect(submissions).toBeInstanceOf(SqliteSubmissionStore);
     } finally {
-      await Promise.all([stores.close(), checkpoints.close(), readModels.close(), forms.close(), submissions.close()]);
+      await Promise.all([stores.close(), checkpoints.close(), readModels.close(), forms.close(), submissions.close(), apiKeys.close(), webhooks.close()]);
     }
   });
 
@@ -55,8 +72,10 @@ describe('the configured stores', () => {
     const stores = openEventStores(config);
     const checkpoints = openCheckpointStore(config);
     const readModels = openReadModelStore(config);
-    const [forms, submissions] = [openFormStore(config), openSubmissionStore(config)];
+    const [forms, submissions, apiKeys, webhooks] = [openFormStore(config), openSubmissionStore(config), openApiKeyStore(config), openWebhookStore(config)];
     try {
+      expect(apiKeys).toBeInstanceOf(MongoApiKeyStore);
+      expect(webhooks).toBeInstanceOf(MongoWebhookStore);
       expect(stores.sealed).toBeInstanceOf(EventStoreDbEventStore);
       expect(stores.keys).toBeInstanceOf(MongoDataKeyStore);
       expect(checkpoints).toBeInstanceOf(MongoCheckpointStore);
@@ -64,7 +83,7 @@ describe('the configured stores', () => {
       expect(forms).toBeInstanceOf(MongoFormStore);
       expect(submissions).toBeInstanceOf(MongoSubmissionStore);
     } finally {
-      await Promise.all([stores.close(), checkpoints.close(), readModels.close(), forms.close(), submissions.close()]);
+      await Promise.all([stores.close(), checkpoints.close(), readModels.close(), forms.close(), submissions.close(), apiKeys.close(), webhooks.close()]);
     }
   });
 

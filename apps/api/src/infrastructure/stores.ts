@@ -12,12 +12,18 @@ import { MongoReadModelStore, ReadModelStore, SqliteReadModelStore } from '@pipe
 import { MongoClient } from 'mongodb';
 import { RateLimiterAbstract, RateLimiterMemory, RateLimiterMongo } from 'rate-limiter-flexible';
 import { AppConfig, ConfigError, withoutPassword } from '../config/app-config';
+import { ApiKeyStore } from '../auth/api-key-store.port';
+import { MongoApiKeyStore } from '../auth/mongodb.api-key-store';
+import { SqliteApiKeyStore } from '../auth/sqlite.api-key-store';
 import { FormStore } from '../intake/form-store.port';
 import { MongoFormStore } from '../intake/mongodb.form-store';
 import { MongoSubmissionStore } from '../intake/mongodb.submission-store';
 import { SqliteFormStore } from '../intake/sqlite.form-store';
 import { SqliteSubmissionStore } from '../intake/sqlite.submission-store';
 import { SubmissionStore } from '../intake/submission-store.port';
+import { MongoWebhookStore } from '../webhooks/mongodb.webhook-store';
+import { SqliteWebhookStore } from '../webhooks/sqlite.webhook-store';
+import { WebhookStore } from '../webhooks/webhook-store.port';
 
 /**
  * The one place that knows which stores are configured (EVENT_STORE, READ_MODEL_STORE): everything else sees the
@@ -86,6 +92,19 @@ export function openReadModelStore(config: AppConfig): ReadModelStore {
   if (config.readModelStore === 'mongodb') return connecting('MONGO_URL', config.mongo!.url, (url) => new MongoReadModelStore({ url, database: config.mongo!.database }));
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteReadModelStore({ filename: config.readModelFile });
+}
+
+export function openApiKeyStore(config: AppConfig): ApiKeyStore {
+  if (config.eventStore === 'eventstoredb') return connecting('MONGO_URL', config.mongo!.url, (url) => new MongoApiKeyStore({ url, database: config.mongo!.database }));
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteApiKeyStore(config.auth.accessFile);
+}
+
+/** Webhook subscriptions: with the SQLite event store, in its file. */
+export function openWebhookStore(config: AppConfig): WebhookStore {
+  if (config.eventStore === 'eventstoredb') return connecting('MONGO_URL', config.mongo!.url, (url) => new MongoWebhookStore({ url, database: config.mongo!.database }));
+  mkdirSync(config.dataDir, { recursive: true });
+  return new SqliteWebhookStore(config.eventStoreFile);
 }
 
 export function openFormStore(config: AppConfig): FormStore {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { EVENT_STORE } from '@pipeline-ledger/event-store';
 import { APP_CONFIG, AppConfig } from '../config/app-config';
-import { SqliteWebhookStore } from './sqlite.webhook-store';
+import { openWebhookStore } from '../infrastructure/stores';
 import { WebhookDispatcher } from './webhook-dispatcher.service';
 import { WEBHOOK_STORE, WebhookStore } from './webhook-store.port';
 import { WebhooksController } from './webhooks.controller';
@@ -22,8 +22,8 @@ class WebhookStoreLifecycle implements OnApplicationShutdown {
   providers: [
     {
       provide: WEBHOOK_STORE,
-      inject: [APP_CONFIG, EVENT_STORE], // the directory exists once the event store is made
-      useFactory: (config: AppConfig): WebhookStore => new SqliteWebhookStore(config.eventStoreFile),
+      inject: [APP_CONFIG, EVENT_STORE], // made after the event store, whose SQLite file it shares on the embedded default
+      useFactory: (config: AppConfig): WebhookStore => openWebhookStore(config),
     },
     WebhookDispatcher,
     WebhookStoreLifecycle,
