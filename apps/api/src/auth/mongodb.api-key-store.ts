@@ -1,4 +1,5 @@
-import { Collection, CollectionOptions, MongoClient, ReadPreference, WriteConcern } from 'mongodb';
+import { Collection } from 'mongodb';
+import { MongoStoreOptions, recordCollection } from '../infrastructure/mongodb-records';
 import { CREATION_ORDER_INDEX, insertInCreationOrder } from '../infrastructure/mongodb-creation-order';
 import { ApiKeyStore, NewApiKey, StoredApiKey } from './api-key-store.port';
 import {
@@ -12,33 +13,9 @@ import {
   toStoredApiKey,
 } from './mongodb-api-key-mapping';
 
-export interface MongoApiKeyStoreOptions {
-  /** The connection string (used only when no client is given). */
-  url: string;
-  database: string;
-  /** A client to share; the store then leaves closing it to its owner. */
-  client?: MongoClient;
-}
+export type MongoApiKeyStoreOptions = MongoStoreOptions;
 
 export const API_KEYS_COLLECTION = 'api_keys';
-
-/**
- * Set on the collection, so that a shared client's own settings do not change them:
- * - writes acknowledged by a majority of the replica set, each in its on-disk journal (the SQLite store fsyncs every
- *   commit): a revocation, once answered, survives a failover;
- * - reads from the primary, so that a key revoked through any process is refused at the next request (a secondary
- *   could still have it);
- * - BSON binary read as a Binary (the mapping copies it into a Buffer), integers as numbers.
- */
-const COLLECTION_OPTIONS: CollectionOptions = {
-  writeConcern: new WriteConcern('majority', undefined, true),
-  readPreference: ReadPreference.primary,
-  promoteBuffers: false,
-  promoteValues: true,
-  promoteLongs: true,
-  useBigInt64: false,
-  bsonRegExp: false,
-};
 
 /**
  * API keys on MongoDB (production, where api replicas keep nothing on disk): one document per key in `api_keys`, its
@@ -56,15 +33,12 @@ const COLLECTION_OPTIONS: CollectionOptions = {
  *   is a hash of 256 random bits, not the secret, and the key is refused by its revocation time anyway.
  */
 export class MongoApiKeyStore implements ApiKeyStore {
-  private readonly client: MongoClient;
-  private readonly ownsClient: boolean;
   private readonly keys: Collection<ApiKeyDocument>;
+  private readonly release: () => Promise<void>;
   private indexes: Promise<void> | undefined;
 
   constructor(options: MongoApiKeyStoreOptions) {
-    this.ownsClient = !options.client;
-    this.client = options.client ?? new MongoClient(options.url);
-    this.keys = this.client.db(options.database).collection<ApiKeyDocument>(API_KEYS_COLLECTION, COLLECTION_OPTIONS);
+    ({ collection: this.keys, close: this.release } = recordCollection<ApiKeyDocument>(options, API_KEYS_COLLECTION));
   }
 
   async create(key: NewApiKey): Promise<StoredApiKey> {
@@ -92,7 +66,7 @@ export class MongoApiKeyStore implements ApiKeyStore {
   }
 
   async close(): Promise<void> {
-    if (this.ownsClient) await this.client.close();
+    await this.release();
   }
 
   /** Once per store; a failure is not remembered, so the next call tries again. */

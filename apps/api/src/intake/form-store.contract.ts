@@ -133,7 +133,10 @@ export function describeFormStoreContract(adapterName: string, factory: () => Pr
 
     it('refuses a second form with an id it has, keeping the first', async () => {
       const { form } = await createIntakeForm(store, { name: 'Contact us', owner: 'alice' }, at);
-      await expect(store.create({ ...form, name: 'Impostor', owner: 'mallory' }, Buffer.alloc(32, 9))).rejects.toThrow();
+      // Rejected, whatever with: better-sqlite3's errors are made in the realm of the test file that loaded it first,
+      // so `rejects.toThrow()` does not recognise them as errors in a later file of the same jest worker.
+      const refused = await store.create({ ...form, name: 'Impostor', owner: 'mallory' }, Buffer.alloc(32, 9)).then(() => false, () => true);
+      expect(refused).toBe(true);
       expect(await store.get(form.id)).toEqual(form);
       expect(await store.list()).toEqual([form]);
     });

@@ -1,4 +1,5 @@
-import { Collection, CollectionOptions, MongoClient, WriteConcern } from 'mongodb';
+import { Collection } from 'mongodb';
+import { MongoStoreOptions, recordCollection } from '../infrastructure/mongodb-records';
 import { FormStore } from './form-store.port';
 import { IntakeForm } from './intake-form';
 import {
@@ -12,29 +13,9 @@ import {
   WITHOUT_SECRET_HASH,
 } from './mongodb-form-mapping';
 
-export interface MongoFormStoreOptions {
-  /** The connection string (used only when no client is given). */
-  url: string;
-  database: string;
-  /** A client to share; the store then leaves closing it to its owner. */
-  client?: MongoClient;
-}
+export type MongoFormStoreOptions = MongoStoreOptions;
 
 export const INTAKE_FORMS_COLLECTION = 'intake_forms';
-
-/**
- * Set on the collection, so that a shared client's own settings do not change them:
- * - every write acknowledged by a majority of the replica set, each of them with it in its on-disk journal (as the
- *   SQLite file is written with synchronous = FULL): a form created, or revoked, is not rolled back by a failover;
- * - reads from the primary, which has every acknowledged write: a form the CLI has just created or revoked is seen
- *   so by the next request, whatever read preference the client has;
- * - BSON binary read back as a Binary (secretHashOf turns it into a Buffer of its own).
- */
-const COLLECTION_OPTIONS: CollectionOptions = {
-  writeConcern: new WriteConcern('majority', undefined, true),
-  readPreference: 'primary',
-  promoteBuffers: false,
-};
 
 /**
  * Web forms on MongoDB (production): one document per form in `intake_forms`, `_id` its id, the SHA-256 of its key's
@@ -52,14 +33,11 @@ const COLLECTION_OPTIONS: CollectionOptions = {
  * secure_delete has no equivalent here); only the hash of a 256-bit random secret is ever written, which opens nothing.
  */
 export class MongoFormStore implements FormStore {
-  private readonly client: MongoClient;
-  private readonly ownsClient: boolean;
   private readonly forms: Collection<FormDocument>;
+  private readonly release: () => Promise<void>;
 
   constructor(options: MongoFormStoreOptions) {
-    this.ownsClient = !options.client;
-    this.client = options.client ?? new MongoClient(options.url);
-    this.forms = this.client.db(options.database).collection<FormDocument>(INTAKE_FORMS_COLLECTION, COLLECTION_OPTIONS);
+    ({ collection: this.forms, close: this.release } = recordCollection<FormDocument>(options, INTAKE_FORMS_COLLECTION));
   }
 
   async create(form: Omit<IntakeForm, 'revokedAt'>, secretHash: Buffer): Promise<IntakeForm> {
@@ -91,6 +69,6 @@ export class MongoFormStore implements FormStore {
   }
 
   async close(): Promise<void> {
-    if (this.ownsClient) await this.client.close();
+    await this.release();
   }
 }

@@ -1,4 +1,5 @@
-import { Collection, CollectionOptions, MongoClient, WriteConcern } from 'mongodb';
+import { Collection } from 'mongodb';
+import { MongoStoreOptions, recordCollection } from '../infrastructure/mongodb-records';
 import {
   beginUpdate,
   byKey,
@@ -11,27 +12,9 @@ import {
 } from './mongodb-submission-mapping';
 import { SubmissionRecord, SubmissionStore, SubmissionTarget } from './submission-store.port';
 
-export interface MongoSubmissionStoreOptions {
-  /** The connection string (used only when no client is given). */
-  url: string;
-  database: string;
-  /** A client to share; the store then leaves closing it to its owner. */
-  client?: MongoClient;
-}
+export type MongoSubmissionStoreOptions = MongoStoreOptions;
 
 export const INTAKE_SUBMISSIONS_COLLECTION = 'intake_submissions';
-
-/**
- * Set on the collection, so that a shared client's own settings do not change them:
- * - every write acknowledged by a majority of the replica set, each of them with it in its on-disk journal (the
- *   SQLite file is written with synchronous = FULL): a pending submission is durable, and survives a failover,
- *   before its events are appended, and so is a completion;
- * - reads from the primary, which has every acknowledged write (another replica's begin or complete among them).
- */
-const COLLECTION_OPTIONS: CollectionOptions = {
-  writeConcern: new WriteConcern('majority', undefined, true),
-  readPreference: 'primary',
-};
 
 /** A begin that lost a race to insert finds the winner's document on its second try (nothing ever deletes one). */
 const BEGIN_ATTEMPTS = 2;
@@ -57,14 +40,11 @@ const BEGIN_ATTEMPTS = 2;
  * had applied by then, the other replica's insert included, is majority-committed before answering.
  */
 export class MongoSubmissionStore implements SubmissionStore {
-  private readonly client: MongoClient;
-  private readonly ownsClient: boolean;
   private readonly submissions: Collection<SubmissionDocument>;
+  private readonly release: () => Promise<void>;
 
   constructor(options: MongoSubmissionStoreOptions) {
-    this.ownsClient = !options.client;
-    this.client = options.client ?? new MongoClient(options.url);
-    this.submissions = this.client.db(options.database).collection<SubmissionDocument>(INTAKE_SUBMISSIONS_COLLECTION, COLLECTION_OPTIONS);
+    ({ collection: this.submissions, close: this.release } = recordCollection<SubmissionDocument>(options, INTAKE_SUBMISSIONS_COLLECTION));
   }
 
   async get(formId: string, submissionId: string): Promise<SubmissionRecord | null> {
@@ -93,6 +73,6 @@ export class MongoSubmissionStore implements SubmissionStore {
   }
 
   async close(): Promise<void> {
-    if (this.ownsClient) await this.client.close();
+    await this.release();
   }
 }

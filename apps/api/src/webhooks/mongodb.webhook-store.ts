@@ -1,4 +1,5 @@
-import { Collection, CollectionOptions, MongoClient, ReadPreference, WriteConcern } from 'mongodb';
+import { Collection } from 'mongodb';
+import { MongoStoreOptions, recordCollection } from '../infrastructure/mongodb-records';
 import { CREATION_ORDER_INDEX, insertInCreationOrder } from '../infrastructure/mongodb-creation-order';
 import {
   WEBHOOK_LIST_ORDER,
@@ -13,33 +14,9 @@ import {
 } from './mongodb-webhook-mapping';
 import { DeliveryFailure, NewWebhookSubscription, WebhookStore, WebhookSubscription } from './webhook-store.port';
 
-export interface MongoWebhookStoreOptions {
-  /** The connection string (used only when no client is given). */
-  url: string;
-  database: string;
-  /** A client to share; the store then leaves closing it to its owner. */
-  client?: MongoClient;
-}
+export type MongoWebhookStoreOptions = MongoStoreOptions;
 
 export const WEBHOOK_SUBSCRIPTIONS_COLLECTION = 'webhook_subscriptions';
-
-/**
- * Set on the collection, so that a shared client's own settings do not change them:
- * - writes acknowledged by a majority of the replica set, each in its on-disk journal (the SQLite store fsyncs every
- *   commit): an acknowledged position survives a failover, so a restart resumes right after it;
- * - reads from the primary: a subscription deleted, paused or resumed through one replica is so for the next read of
- *   any other;
- * - integers as numbers (the mapping refuses anything else where it wants a count).
- */
-const COLLECTION_OPTIONS: CollectionOptions = {
-  writeConcern: new WriteConcern('majority', undefined, true),
-  readPreference: ReadPreference.primary,
-  promoteBuffers: false,
-  promoteValues: true,
-  promoteLongs: true,
-  useBigInt64: false,
-  bsonRegExp: false,
-};
 
 /**
  * Webhook subscriptions on MongoDB (production, where api replicas keep nothing on disk): one document per
@@ -56,15 +33,12 @@ const COLLECTION_OPTIONS: CollectionOptions = {
  *   it when there was nothing to resume (as SQLite's UPDATE ... WHERE status = 'paused' then SELECT).
  */
 export class MongoWebhookStore implements WebhookStore {
-  private readonly client: MongoClient;
-  private readonly ownsClient: boolean;
   private readonly subscriptions: Collection<WebhookDocument>;
+  private readonly release: () => Promise<void>;
   private indexes: Promise<void> | undefined;
 
   constructor(options: MongoWebhookStoreOptions) {
-    this.ownsClient = !options.client;
-    this.client = options.client ?? new MongoClient(options.url);
-    this.subscriptions = this.client.db(options.database).collection<WebhookDocument>(WEBHOOK_SUBSCRIPTIONS_COLLECTION, COLLECTION_OPTIONS);
+    ({ collection: this.subscriptions, close: this.release } = recordCollection<WebhookDocument>(options, WEBHOOK_SUBSCRIPTIONS_COLLECTION));
   }
 
   async create(subscription: NewWebhookSubscription): Promise<WebhookSubscription> {
@@ -102,7 +76,7 @@ export class MongoWebhookStore implements WebhookStore {
   }
 
   async close(): Promise<void> {
-    if (this.ownsClient) await this.client.close();
+    await this.release();
   }
 
   /** Once per store; a failure is not remembered, so the next call tries again. */
