@@ -120,6 +120,24 @@ describe('the configured stores', () => {
     await shared.close(); // nothing connected: constructing a limiter does not
   });
 
+  it('opens the MongoDB-backed stores of a process on one shared client, closed with the last of them', async () => {
+    const config = production();
+    const clientOf = (store: unknown) => (store as { client: unknown }).client;
+    const readModels = openReadModelStore(config);
+    const checkpoints = openCheckpointStore(config);
+    expect(clientOf(checkpoints)).toBe(clientOf(readModels));
+
+    await readModels.close();
+    const again = openReadModelStore(config);
+    expect(clientOf(again)).toBe(clientOf(checkpoints)); // still held by the checkpoint store
+
+    await Promise.all([checkpoints.close(), again.close()]);
+    const fresh = openCheckpointStore(config);
+    expect(clientOf(fresh)).not.toBe(clientOf(checkpoints)); // the last close let it go: a new one
+    await fresh.close();
+    await fresh.close(); // closing twice lets go once
+  });
+
   it('describes where the stores are without passwords', () => {
     expect(describeStores(production())).toBe(
       'events: EventStoreDB esdb://admin:***@localhost:2113?tls=false; read models: MongoDB mongodb://app:***@localhost:27017/?replicaSet=rs0 database pipeline_ledger',

@@ -33,7 +33,8 @@ import { WebhookStore } from '../webhooks/webhook-store.port';
  * - READ_MODEL_STORE=sqlite: <DATA_DIR>/read-models.sqlite; mongodb: MongoDB.
  * - the service's own records (web forms and intake submissions; API keys; webhook subscriptions) go with the event
  *   store too: SQLite files in DATA_DIR, or MongoDB beside EventStoreDB, where every api replica shares them.
- * Each MongoDB-backed store has its own client (and pool); connections are made on first use.
+ * The MongoDB-backed stores of a process share one client (one pool), made on the first and closed with the last;
+ * it connects on first use.
  */
 
 /** The event store as the service uses it, and what it is made of. */
@@ -83,45 +84,45 @@ export function openSealedEventStore(config: AppConfig, log: (message: string) =
 
 /** Where subscribers of the write side (the conversion completer) keep how far they have read: with the event store. */
 export function openCheckpointStore(config: AppConfig): CheckpointStore {
-  if (config.eventStore === 'eventstoredb') return connecting('MONGO_URL', config.mongo!.url, (url) => new MongoCheckpointStore({ url, database: config.mongo!.database }));
+  if (config.eventStore === 'eventstoredb') return onSharedMongo(config, (options) => new MongoCheckpointStore(options));
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteCheckpointStore(config.eventStoreFile);
 }
 
 export function openReadModelStore(config: AppConfig): ReadModelStore {
-  if (config.readModelStore === 'mongodb') return connecting('MONGO_URL', config.mongo!.url, (url) => new MongoReadModelStore({ url, database: config.mongo!.database }));
+  if (config.readModelStore === 'mongodb') return onSharedMongo(config, (options) => new MongoReadModelStore(options));
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteReadModelStore({ filename: config.readModelFile });
 }
 
 export function openApiKeyStore(config: AppConfig): ApiKeyStore {
-  if (config.eventStore === 'eventstoredb') return connecting('MONGO_URL', config.mongo!.url, (url) => new MongoApiKeyStore({ url, database: config.mongo!.database }));
+  if (config.eventStore === 'eventstoredb') return onSharedMongo(config, (options) => new MongoApiKeyStore(options));
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteApiKeyStore(config.auth.accessFile);
 }
 
 /** Webhook subscriptions: with the SQLite event store, in its file. */
 export function openWebhookStore(config: AppConfig): WebhookStore {
-  if (config.eventStore === 'eventstoredb') return connecting('MONGO_URL', config.mongo!.url, (url) => new MongoWebhookStore({ url, database: config.mongo!.database }));
+  if (config.eventStore === 'eventstoredb') return onSharedMongo(config, (options) => new MongoWebhookStore(options));
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteWebhookStore(config.eventStoreFile);
 }
 
 export function openFormStore(config: AppConfig): FormStore {
-  if (config.eventStore === 'eventstoredb') return connecting('MONGO_URL', config.mongo!.url, (url) => new MongoFormStore({ url, database: config.mongo!.database }));
+  if (config.eventStore === 'eventstoredb') return onSharedMongo(config, (options) => new MongoFormStore(options));
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteFormStore(config.intake.file);
 }
 
 export function openSubmissionStore(config: AppConfig): SubmissionStore {
-  if (config.eventStore === 'eventstoredb') return connecting('MONGO_URL', config.mongo!.url, (url) => new MongoSubmissionStore({ url, database: config.mongo!.database }));
+  if (config.eventStore === 'eventstoredb') return onSharedMongo(config, (options) => new MongoSubmissionStore(options));
   mkdirSync(config.dataDir, { recursive: true });
   return new SqliteSubmissionStore(config.intake.file);
 }
 
 /** The personal-data keys: with a SQLite event store, in its file (one fsync per command) or KEY_STORE_FILE; else MongoDB. */
 function openDataKeyStore(config: AppConfig): DataKeyStore {
-  if (config.eventStore === 'eventstoredb') return connecting('MONGO_URL', config.mongo!.url, (url) => new MongoDataKeyStore({ url, database: config.mongo!.database }));
+  if (config.eventStore === 'eventstoredb') return onSharedMongo(config, (options) => new MongoDataKeyStore(options));
   // Sharing the event store's file (the default), a key's commit becomes durable with the event's own fsync.
   return new SqliteDataKeyStore({ filename: config.privacy.keyStoreFile, ownFsync: config.privacy.keyStoreFile !== config.eventStoreFile });
 }
@@ -144,7 +145,7 @@ export function openRateLimiters(config: AppConfig): RateLimiters {
   if (config.eventStore !== 'eventstoredb') {
     return { limiter: (options) => new RateLimiterMemory(options), start: async () => undefined, close: async () => undefined };
   }
-  const client = connecting('MONGO_URL', config.mongo!.url, (url) => new MongoClient(url));
+  const { client, release } = acquireMongo(config);
   const shared: RateLimiterMongo[] = [];
   return {
     limiter: (options) => {
@@ -162,11 +163,59 @@ export function openRateLimiters(config: AppConfig): RateLimiters {
     start: async () => {
       await shared[0]?.createIndexes(); // one collection for every limiter: one set of indexes
     },
-    close: () => client.close(),
+    close: release,
   };
 }
 
 export const RATE_LIMITS_COLLECTION = 'rate_limits';
+
+/** The process's MongoDB clients, by connection string, and how many stores (or rate limiters) hold each. */
+const mongoClients = new Map<string, { client: MongoClient; holders: number }>();
+
+/** The shared client for MONGO_URL (made on first use), and how to let go of it: the last release closes it. */
+function acquireMongo(config: AppConfig): { client: MongoClient; release: () => Promise<void> } {
+  const url = config.mongo!.url;
+  let entry = mongoClients.get(url);
+  if (!entry) {
+    entry = { client: connecting('MONGO_URL', url, (u) => new MongoClient(u)), holders: 0 };
+    mongoClients.set(url, entry);
+  }
+  const held = entry;
+  held.holders += 1;
+  let released = false;
+  return {
+    client: held.client,
+    release: async () => {
+      if (released) return;
+      released = true;
+      held.holders -= 1;
+      if (held.holders > 0) return;
+      mongoClients.delete(url);
+      await held.client.close();
+    },
+  };
+}
+
+/** A MongoDB-backed store on the shared client; closing it closes the store, then lets go of the client. */
+function onSharedMongo<T extends { close(): Promise<void> }>(config: AppConfig, open: (options: { url: string; database: string; client: MongoClient }) => T): T {
+  const { client, release } = acquireMongo(config);
+  let store: T;
+  try {
+    store = open({ url: config.mongo!.url, database: config.mongo!.database, client });
+  } catch (error) {
+    void release();
+    throw error;
+  }
+  const closeStore = store.close.bind(store);
+  store.close = async () => {
+    try {
+      await closeStore();
+    } finally {
+      await release();
+    }
+  };
+  return store;
+}
 
 /** Makes a client of a connection string; one the client cannot parse stops start-up naming the setting. */
 function connecting<T>(setting: string, url: string, open: (url: string) => T): T {
