@@ -76,6 +76,7 @@ function fillTable(id: string, rows: Cell[][], empty: string): void {
   body.replaceChildren();
   if (!rows.length) {
     const tr = body.insertRow();
+    tr.className = 'empty';
     const td = tr.insertCell();
     td.colSpan = 4;
     td.textContent = empty;
