@@ -21,10 +21,15 @@ const ARTIFACTS = join(ROOT, 'test-artifacts');
 
 type Row = Array<string | null>;
 
+// What the callbacks given to page.evaluate and friends use: they run in the page, not in Node, whose typecheck has no DOM.
+declare const document: any;
+declare const sessionStorage: { length: number };
+type Valued = { value: string };
+
 /** A table's body rows (not the line saying it is empty): the row header's text, then each cell's data-value (the api's raw number). */
 function tableRows(page: Page, id: string): Promise<Row[]> {
   return page.$$eval(`#${id} tbody tr:not(.empty)`, (trs) =>
-    trs.map((tr) => [...tr.children].map((cell, i) => (i === 0 ? cell.textContent : ((cell as HTMLElement).dataset['value'] ?? null)))),
+    trs.map((tr) => [...tr.children].map((cell, i) => (i === 0 ? cell.textContent : ((cell as unknown as { dataset: Record<string, string | undefined> }).dataset['value'] ?? null)))),
   );
 }
 
@@ -40,8 +45,9 @@ describe('dashboard: the page at / in headless chromium', () => {
   const problems: string[] = [];
 
   /** The api's own answer, with the same credential the page signs in with. */
-  const api = async <T = any>(path: string, query: Record<string, string> = {}): Promise<T> => {
-    const res = await request(t.rawHttp).get(path).query(query).set('Authorization', `Bearer ${token}`);
+  const api = async <T = any>(path: string, query: Record<string, string | undefined> = {}): Promise<T> => {
+    const given = Object.fromEntries(Object.entries(query).filter(([, v]) => v !== undefined));
+    const res = await request(t.rawHttp).get(path).query(given).set('Authorization', `Bearer ${token}`);
     expect(res.status).toBe(200);
     return res.body as T;
   };
@@ -61,7 +67,7 @@ describe('dashboard: the page at / in headless chromium', () => {
     const owner = filters.owner ? { owner: filters.owner } : {};
     const source = filters.source ? { source: filters.source } : {};
     const pipeline = await api('/analytics/pipeline', owner);
-    const currency = await page.$eval('#f-currency', (s) => (s as HTMLSelectElement).value);
+    const currency = await page.$eval('#f-currency', (s) => (s as unknown as Valued).value);
     expect(await tableRows(page, 'pipeline-table')).toEqual(
       pipeline.stages.map((s: any) => {
         const c = s.byCurrency.find((x: any) => x.currency === currency) ?? { count: 0, amount: 0, weightedAmount: 0 };
@@ -168,13 +174,13 @@ describe('dashboard: the page at / in headless chromium', () => {
     const stages: any[] = (await api('/analytics/pipeline')).stages;
     const currencies = [...new Set(stages.flatMap((s) => s.byCurrency.map((c: any) => c.currency)))].sort();
     expect(currencies.length).toBeGreaterThan(0);
-    expect(await page.$eval('#f-currency', (s) => (s as HTMLSelectElement).value)).toBe(currencies[0]);
+    expect(await page.$eval('#f-currency', (s) => (s as unknown as Valued).value)).toBe(currencies[0]);
     await expectPageMatchesApi(page, { basis: 'cohort' });
     expect((await tableRows(page, 'by-source-table')).length).toBeGreaterThan(1);
     expect((await tableRows(page, 'win-rate-table')).length).toBeGreaterThan(1);
     // Charts drawn (a canvas with pixels), and freshness said plainly.
     for (const id of ['pipeline-chart', 'by-source-chart', 'by-month-chart', 'win-rate-chart']) {
-      expect(await page.$eval(`#${id}`, (c) => (c as HTMLCanvasElement).width)).toBeGreaterThan(0);
+      expect(await page.$eval(`#${id}`, (c) => (c as unknown as { width: number }).width)).toBeGreaterThan(0);
     }
     const health = (await request(t.rawHttp).get('/health').expect(200)).body;
     expect(await page.textContent('#freshness')).toMatch(new RegExp(`^Last event position \\d+ of ${health.eventStore.headPosition}; projector lag \\d+ events`));
@@ -182,7 +188,7 @@ describe('dashboard: the page at / in headless chromium', () => {
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png'), fullPage: true });
 
     // One owner: every chart asks again and shows that owner's numbers.
-    const owners = await page.$$eval('#f-owner option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    const owners = await page.$$eval('#f-owner option', (os) => os.map((o) => (o as unknown as Valued).value).filter(Boolean));
     expect(owners.length).toBeGreaterThan(1);
     const owner = owners[0]!;
     await afterRefresh(page, () => page.getByLabel('Owner', { exact: true }).selectOption(owner));
@@ -190,7 +196,7 @@ describe('dashboard: the page at / in headless chromium', () => {
     expect((await tableRows(page, 'win-rate-table')).map((r) => r[0])).toEqual([owner]);
 
     // A source and the other basis, which the page names.
-    const sources = await page.$$eval('#f-source option', (os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+    const sources = await page.$$eval('#f-source option', (os) => os.map((o) => (o as unknown as Valued).value).filter(Boolean));
     await afterRefresh(page, () => page.getByLabel('Source', { exact: true }).selectOption(sources[0]!));
     await afterRefresh(page, () => page.getByLabel('Conversion basis').selectOption('period'));
     await expectPageMatchesApi(page, { owner, source: sources[0]!, basis: 'period' });
