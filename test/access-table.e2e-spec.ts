@@ -16,6 +16,9 @@ const READERS: Role[] = ['analyst', 'sales', 'manager'];
 const TABLE: Record<string, readonly Role[] | 'public'> = {
   'GET /health': 'public',
   'POST /intake/leads': 'public',
+  /** The dashboard's page and bundle: no data in them (the page signs in to call the routes below). */
+  'GET /': 'public',
+  'GET /dashboard/:file': 'public',
 
   'POST /leads': ['sales', 'manager', 'integration'],
   'GET /leads/:id': SALES,

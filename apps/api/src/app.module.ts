@@ -7,6 +7,7 @@ import { AppConfig } from './config/app-config';
 import { AsyncApiController } from './contracts/asyncapi.controller';
 import { ReadSideModule } from './read-side/read-side.module';
 import { ContactsController } from './contacts/contacts.controller';
+import { DashboardController } from './dashboard/dashboard.controller';
 import { ConversionCompleter } from './conversion/conversion-completer';
 import { ConversionRecoveryService } from './conversion/conversion-recovery.service';
 import { EventFeedService } from './feed/event-feed.service';
@@ -34,7 +35,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [CqrsModule.forRoot(), StorageModule.forRoot(config), AuthModule, ReadSideModule, WebhooksModule, IntakeModule],
-      controllers: [LeadsController, OpportunitiesController, StagesController, AccountsController, ContactsController, HistoryController, EventsController, HealthController, AsyncApiController, PeopleController],
+      controllers: [LeadsController, OpportunitiesController, StagesController, AccountsController, ContactsController, HistoryController, EventsController, HealthController, AsyncApiController, PeopleController, DashboardController],
       providers: [
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         EventSourcedRepository,
