@@ -6,41 +6,23 @@
  *
  * Not exported from the barrel because it uses jest globals; import '@pipeline-ledger/event-store/checkpoint-store.contract'.
  */
+import { StoreContractFixture, storeContractHarness } from '../../../test/support/store-contract';
 import { CheckpointStore } from './checkpoint-store.port';
 
-export interface CheckpointStoreContractFixture {
-  /** A store on the fixture's place; called again, another store on the same place. The contract closes them. */
-  open(): CheckpointStore;
-  cleanup?(): Promise<void>;
-}
+/** A place for the contract's stores, and how to open one on it (see StoreContractFixture). */
+export type CheckpointStoreContractFixture = StoreContractFixture<CheckpointStore>;
 
 /** EventStoreDB's positions as the adapter encodes them: commit * 2^64 + prepare, so 128 bits wide. */
 const eventStoreDbPosition = (commit: bigint, prepare: bigint): bigint => (commit << 64n) + prepare;
 
 export function describeCheckpointStoreContract(adapterName: string, factory: () => Promise<CheckpointStoreContractFixture>): void {
   describe(`CheckpointStore contract: ${adapterName}`, () => {
-    let fixture: CheckpointStoreContractFixture;
-    let opened: CheckpointStore[];
+    const stores = storeContractHarness(factory);
+    const open = stores.open;
     let store: CheckpointStore;
-    const open = (): CheckpointStore => {
-      const another = fixture.open();
-      opened.push(another);
-      return another;
-    };
-    const close = async (each: CheckpointStore): Promise<void> => {
-      opened.splice(opened.indexOf(each), 1);
-      await each.close();
-    };
+    const close = stores.close;
 
-    beforeEach(async () => {
-      fixture = await factory();
-      opened = [];
-      store = open();
-    });
-    afterEach(async () => {
-      for (const each of opened) await each.close();
-      await fixture.cleanup?.();
-    });
+    beforeEach(() => (store = stores.store()));
 
     it('knows no checkpoint at first', async () => {
       expect(await store.load('conversion-completer')).toBeNull();

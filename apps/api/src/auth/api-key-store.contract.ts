@@ -7,36 +7,21 @@
  * Only the port is tested here; what an adapter does with its files or documents is for its own spec. Excluded from
  * the build (tsconfig.build.json) because it uses jest globals.
  */
+import { StoreContractFixture, storeContractHarness } from '../../../../test/support/store-contract';
 import { hashSecret, newApiKey } from './api-key';
 import { ApiKeyStore, NewApiKey } from './api-key-store.port';
 import { Role } from './roles';
 
-export interface ApiKeyStoreContractFixture {
-  /** A store on the fixture's place; called again, another store on the same place (another process). The contract closes them. */
-  open(): ApiKeyStore;
-  cleanup?(): Promise<void>;
-}
+/** A place for the contract's stores, and how to open one on it (see StoreContractFixture). */
+export type ApiKeyStoreContractFixture = StoreContractFixture<ApiKeyStore>;
 
 export function describeApiKeyStoreContract(adapterName: string, factory: () => Promise<ApiKeyStoreContractFixture>): void {
   describe(`ApiKeyStore contract: ${adapterName}`, () => {
-    let fixture: ApiKeyStoreContractFixture;
-    let opened: ApiKeyStore[];
+    const stores = storeContractHarness(factory);
+    const open = stores.open;
     let store: ApiKeyStore;
-    const open = (): ApiKeyStore => {
-      const another = fixture.open();
-      opened.push(another);
-      return another;
-    };
 
-    beforeEach(async () => {
-      fixture = await factory();
-      opened = [];
-      store = open();
-    });
-    afterEach(async () => {
-      for (const each of opened) await each.close();
-      await fixture.cleanup?.();
-    });
+    beforeEach(() => (store = stores.store()));
 
     const newKey = (name: string, secret: string, extra: Partial<NewApiKey> = {}): NewApiKey => ({
       id: newApiKey().id,
@@ -165,8 +150,7 @@ export function describeApiKeyStoreContract(adapterName: string, factory: () => 
 
     it('keeps its keys for the next store opened on the same place', async () => {
       const key = await create('a', 'secret-a', { createdAt: '2026-03-01T09:00:00.000Z' });
-      opened.splice(opened.indexOf(store), 1);
-      await store.close();
+      await stores.close(store);
       store = open();
       expect(await store.list()).toEqual([key]);
     });

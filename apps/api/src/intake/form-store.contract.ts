@@ -7,38 +7,23 @@
  * Only the port is tested here; what an adapter keeps where (files, documents) is tested beside it. Excluded from the
  * build (tsconfig.build.json) because it uses jest globals.
  */
+import { StoreContractFixture, storeContractHarness } from '../../../../test/support/store-contract';
 import { FormStore } from './form-store.port';
 import { hashFormSecret, parseFormKey } from './form-key';
 import { IntakeForm } from './intake-form';
 import { authenticateFormKey, createIntakeForm } from './intake-forms';
 
-export interface FormStoreContractFixture {
-  /** A store on the fixture's place; called again, another store on the same place. The contract closes them. */
-  open(): FormStore;
-  cleanup?(): Promise<void>;
-}
+/** A place for the contract's stores, and how to open one on it (see StoreContractFixture). */
+export type FormStoreContractFixture = StoreContractFixture<FormStore>;
 
 export function describeFormStoreContract(adapterName: string, factory: () => Promise<FormStoreContractFixture>): void {
   describe(`FormStore contract: ${adapterName}`, () => {
-    let fixture: FormStoreContractFixture;
-    let opened: FormStore[];
+    const stores = storeContractHarness(factory);
+    const open = stores.open;
     let store: FormStore;
-    const open = (): FormStore => {
-      const another = fixture.open();
-      opened.push(another);
-      return another;
-    };
     const at = new Date('2026-03-01T09:00:00.000Z');
 
-    beforeEach(async () => {
-      fixture = await factory();
-      opened = [];
-      store = open();
-    });
-    afterEach(async () => {
-      for (const each of opened) await each.close();
-      await fixture.cleanup?.();
-    });
+    beforeEach(() => (store = stores.store()));
 
     it('creates a form with a key plf_<id>_<43 base64url characters>, shown once, and defaults to the Web Form source', async () => {
       const { form, key } = await createIntakeForm(store, { name: 'Contact us', owner: 'alice', campaign: 'Spring Webinar' }, at);
@@ -151,8 +136,7 @@ export function describeFormStoreContract(adapterName: string, factory: () => Pr
 
     it('keeps its forms for the next store opened on the same place', async () => {
       const { form, key } = await createIntakeForm(store, { name: 'Contact us', owner: 'alice' }, at);
-      await store.close();
-      opened.splice(opened.indexOf(store), 1);
+      await stores.close(store);
       const reopened = open();
       expect(await authenticateFormKey(reopened, key)).toEqual(form);
       expect(await reopened.list()).toEqual([form]);

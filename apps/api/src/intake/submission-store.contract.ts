@@ -7,35 +7,20 @@
  * Only the port is tested here (see SubmissionStore for the write-ahead rule it serves). Excluded from the build
  * (tsconfig.build.json) because it uses jest globals.
  */
+import { StoreContractFixture, storeContractHarness } from '../../../../test/support/store-contract';
 import { SubmissionStore } from './submission-store.port';
 
-export interface SubmissionStoreContractFixture {
-  /** A store on the fixture's place; called again, another store on the same place. The contract closes them. */
-  open(): SubmissionStore;
-  cleanup?(): Promise<void>;
-}
+/** A place for the contract's stores, and how to open one on it (see StoreContractFixture). */
+export type SubmissionStoreContractFixture = StoreContractFixture<SubmissionStore>;
 
 export function describeSubmissionStoreContract(adapterName: string, factory: () => Promise<SubmissionStoreContractFixture>): void {
   describe(`SubmissionStore contract: ${adapterName}`, () => {
-    let fixture: SubmissionStoreContractFixture;
-    let opened: SubmissionStore[];
+    const stores = storeContractHarness(factory);
+    const open = stores.open;
     let store: SubmissionStore;
-    const open = (): SubmissionStore => {
-      const another = fixture.open();
-      opened.push(another);
-      return another;
-    };
     const F = '6a8e26e5-65c7-4f59-a4f8-1768ffd32718';
 
-    beforeEach(async () => {
-      fixture = await factory();
-      opened = [];
-      store = open();
-    });
-    afterEach(async () => {
-      for (const each of opened) await each.close();
-      await fixture.cleanup?.();
-    });
+    beforeEach(() => (store = stores.store()));
 
     it('records a submission as pending with its target, then done', async () => {
       expect(await store.get(F, 's-1')).toBeNull();

@@ -7,37 +7,22 @@
  * Only the port is tested here; what an adapter does with its files or documents is for its own spec. Excluded from
  * the build (tsconfig.build.json) because it uses jest globals.
  */
+import { StoreContractFixture, storeContractHarness } from '../../../../test/support/store-contract';
 import { NewWebhookSubscription, WebhookStore } from './webhook-store.port';
 
-export interface WebhookStoreContractFixture {
-  /** A store on the fixture's place; called again, another store on the same place (another replica). The contract closes them. */
-  open(): WebhookStore;
-  cleanup?(): Promise<void>;
-}
+/** A place for the contract's stores, and how to open one on it (see StoreContractFixture). */
+export type WebhookStoreContractFixture = StoreContractFixture<WebhookStore>;
 
 /** EventStoreDB's positions as its adapter packs them: commit * 2^64 + prepare, up to 128 bits. */
 const eventStoreDbPosition = (commit: bigint, prepare: bigint): bigint => (commit << 64n) | prepare;
 
 export function describeWebhookStoreContract(adapterName: string, factory: () => Promise<WebhookStoreContractFixture>): void {
   describe(`WebhookStore contract: ${adapterName}`, () => {
-    let fixture: WebhookStoreContractFixture;
-    let opened: WebhookStore[];
+    const stores = storeContractHarness(factory);
+    const open = stores.open;
     let store: WebhookStore;
-    const open = (): WebhookStore => {
-      const another = fixture.open();
-      opened.push(another);
-      return another;
-    };
 
-    beforeEach(async () => {
-      fixture = await factory();
-      opened = [];
-      store = open();
-    });
-    afterEach(async () => {
-      for (const each of opened) await each.close();
-      await fixture.cleanup?.();
-    });
+    beforeEach(() => (store = stores.store()));
 
     const subscription = (id: string, extra: Partial<NewWebhookSubscription> = {}): NewWebhookSubscription => ({
       id,
@@ -228,8 +213,7 @@ export function describeWebhookStoreContract(adapterName: string, factory: () =>
       await other.recordFailure('a', { error: 'HTTP 500', at: 't2', nextAttemptAt: 't3', pause: false });
       const seen = await store.get('a');
       expect(seen).toMatchObject({ position: eventStoreDbPosition(10n, 9n), deliveredCount: 1, consecutiveFailures: 1, secret: 'secret-a' });
-      opened.splice(opened.indexOf(store), 1);
-      await store.close();
+      await stores.close(store);
       store = open();
       expect(await store.list()).toEqual([seen]);
     });
