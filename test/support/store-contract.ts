@@ -42,3 +42,15 @@ export function storeContractHarness<S extends { close(): Promise<void> }>(
     },
   };
 }
+
+/**
+ * Whether the promise was rejected, with whatever error the adapter's database gives. Not checked with toThrow():
+ * better-sqlite3's native addon makes its errors in the first jest context that loaded it, so in another test file of
+ * the same worker they are no `Error` of this one.
+ */
+export function refused(promise: Promise<unknown>): Promise<boolean> {
+  return promise.then(
+    () => false,
+    () => true,
+  );
+}

@@ -7,7 +7,7 @@
  * Only the port is tested here; what an adapter does with its files or documents is for its own spec. Excluded from
  * the build (tsconfig.build.json) because it uses jest globals.
  */
-import { StoreContractFixture, storeContractHarness } from '../../../../test/support/store-contract';
+import { StoreContractFixture, refused, storeContractHarness } from '../../../../test/support/store-contract';
 import { hashSecret, newApiKey } from './api-key';
 import { ApiKeyStore, NewApiKey } from './api-key-store.port';
 import { Role } from './roles';
@@ -33,12 +33,6 @@ export function describeApiKeyStoreContract(adapterName: string, factory: () => 
       ...extra,
     });
     const create = (name: string, secret: string, extra: Partial<NewApiKey> = {}) => store.create(newKey(name, secret, extra));
-    /**
-     * Whether the promise was rejected, with whatever error the adapter's database gives (not checked with toThrow():
-     * better-sqlite3's native addon makes its errors in the first jest context that loaded it, so in another test
-     * file of the same worker they are no `Error` of this one).
-     */
-    const refused = (promise: Promise<unknown>): Promise<boolean> => promise.then(() => false, () => true);
 
     it('keeps the name, roles, grant and hash, and gives the key back as stored, from create and from get', async () => {
       const { id, secret } = newApiKey();

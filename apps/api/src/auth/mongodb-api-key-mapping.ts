@@ -13,14 +13,10 @@ import { Role, isRole } from './roles';
  * port gives, character for character (so they sort as SQLite sorts them); `seq` is the creation order
  * (../infrastructure/mongodb-creation-order.ts), which breaks ties between keys created at the same time.
  */
-export interface ApiKeyDocument extends InCreationOrder {
-  name: string;
+export interface ApiKeyDocument extends InCreationOrder, Omit<StoredApiKey, 'id' | 'roles' | 'secretHash'> {
+  /** As given; a role no longer defined is dropped when read. */
   roles: string[];
-  pii: boolean;
   secretHash: Binary;
-  createdAt: string;
-  revokedAt: string | null;
-  lastUsedAt: string | null;
 }
 
 /** What a revoked key's hash becomes: 32 zero bytes, whatever it was (SQLite's zeroblob(32)). */

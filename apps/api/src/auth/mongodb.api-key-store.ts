@@ -13,8 +13,6 @@ import {
   toStoredApiKey,
 } from './mongodb-api-key-mapping';
 
-export type MongoApiKeyStoreOptions = MongoStoreOptions;
-
 export const API_KEYS_COLLECTION = 'api_keys';
 
 /**
@@ -35,14 +33,14 @@ export const API_KEYS_COLLECTION = 'api_keys';
 export class MongoApiKeyStore implements ApiKeyStore {
   private readonly keys: Collection<ApiKeyDocument>;
   private readonly release: () => Promise<void>;
-  private indexes: Promise<void> | undefined;
+  private readonly indexed: () => Promise<void>;
 
-  constructor(options: MongoApiKeyStoreOptions) {
-    ({ collection: this.keys, close: this.release } = recordCollection<ApiKeyDocument>(options, API_KEYS_COLLECTION));
+  constructor(options: MongoStoreOptions) {
+    ({ collection: this.keys, indexed: this.indexed, close: this.release } = recordCollection<ApiKeyDocument>(options, API_KEYS_COLLECTION, [CREATION_ORDER_INDEX, API_KEY_LIST_INDEX]));
   }
 
   async create(key: NewApiKey): Promise<StoredApiKey> {
-    await this.ensureIndexes();
+    await this.indexed();
     return toStoredApiKey(await insertInCreationOrder(this.keys, newApiKeyDocument(key)));
   }
 
@@ -52,7 +50,7 @@ export class MongoApiKeyStore implements ApiKeyStore {
   }
 
   async list(): Promise<StoredApiKey[]> {
-    await this.ensureIndexes();
+    await this.indexed();
     return (await this.keys.find().sort(API_KEY_LIST_ORDER).toArray()).map(toStoredApiKey);
   }
 
@@ -67,17 +65,5 @@ export class MongoApiKeyStore implements ApiKeyStore {
 
   async close(): Promise<void> {
     await this.release();
-  }
-
-  /** Once per store; a failure is not remembered, so the next call tries again. */
-  private ensureIndexes(): Promise<void> {
-    this.indexes ??= this.keys.createIndexes([CREATION_ORDER_INDEX, API_KEY_LIST_INDEX]).then(
-      () => undefined,
-      (error: unknown) => {
-        this.indexes = undefined;
-        throw error;
-      },
-    );
-    return this.indexes;
   }
 }

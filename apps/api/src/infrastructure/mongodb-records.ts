@@ -1,4 +1,4 @@
-import { Collection, CollectionOptions, Document, MongoClient, ReadPreference, WriteConcern } from 'mongodb';
+import { Collection, CollectionOptions, Document, IndexDescription, MongoClient, ReadPreference, WriteConcern } from 'mongodb';
 
 /** What each MongoDB store of the service's records (API keys, web forms, submissions, webhooks) is given. */
 export interface MongoStoreOptions {
@@ -29,11 +29,31 @@ const RECORD_COLLECTION: CollectionOptions = {
   bsonRegExp: false,
 };
 
-/** One collection of records, and how to let go of the client when the store closes (only a client it made). */
-export function recordCollection<T extends Document>(options: MongoStoreOptions, name: string): { collection: Collection<T>; close(): Promise<void> } {
+/**
+ * One collection of records; `indexed()` makes its indexes the first time it is awaited (and again after a failure:
+ * createIndexes leaves existing ones as they are), and `close()` lets go of the client (only a client it made).
+ */
+export function recordCollection<T extends Document>(
+  options: MongoStoreOptions,
+  name: string,
+  indexes: readonly IndexDescription[] = [],
+): { collection: Collection<T>; indexed(): Promise<void>; close(): Promise<void> } {
   const client = options.client ?? new MongoClient(options.url);
+  const collection = client.db(options.database).collection<T>(name, RECORD_COLLECTION);
+  let made: Promise<void> | undefined;
   return {
-    collection: client.db(options.database).collection<T>(name, RECORD_COLLECTION),
+    collection,
+    indexed: () => {
+      if (indexes.length === 0) return Promise.resolve();
+      made ??= collection.createIndexes([...indexes]).then(
+        () => undefined,
+        (error: unknown) => {
+          made = undefined;
+          throw error;
+        },
+      );
+      return made;
+    },
     close: async () => {
       if (!options.client) await client.close();
     },

@@ -84,9 +84,7 @@ export function openSealedEventStore(config: AppConfig, log: (message: string) =
 
 /** Where subscribers of the write side (the conversion completer) keep how far they have read: with the event store. */
 export function openCheckpointStore(config: AppConfig): CheckpointStore {
-  if (config.eventStore === 'eventstoredb') return onSharedMongo(config, (options) => new MongoCheckpointStore(options));
-  mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteCheckpointStore(config.eventStoreFile);
+  return withEventStore<CheckpointStore>(config, (options) => new MongoCheckpointStore(options), () => new SqliteCheckpointStore(config.eventStoreFile));
 }
 
 export function openReadModelStore(config: AppConfig): ReadModelStore {
@@ -96,35 +94,40 @@ export function openReadModelStore(config: AppConfig): ReadModelStore {
 }
 
 export function openApiKeyStore(config: AppConfig): ApiKeyStore {
-  if (config.eventStore === 'eventstoredb') return onSharedMongo(config, (options) => new MongoApiKeyStore(options));
-  mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteApiKeyStore(config.auth.accessFile);
+  return withEventStore<ApiKeyStore>(config, (options) => new MongoApiKeyStore(options), () => new SqliteApiKeyStore(config.auth.accessFile));
 }
 
 /** Webhook subscriptions: with the SQLite event store, in its file. */
 export function openWebhookStore(config: AppConfig): WebhookStore {
-  if (config.eventStore === 'eventstoredb') return onSharedMongo(config, (options) => new MongoWebhookStore(options));
-  mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteWebhookStore(config.eventStoreFile);
+  return withEventStore<WebhookStore>(config, (options) => new MongoWebhookStore(options), () => new SqliteWebhookStore(config.eventStoreFile));
 }
 
 export function openFormStore(config: AppConfig): FormStore {
-  if (config.eventStore === 'eventstoredb') return onSharedMongo(config, (options) => new MongoFormStore(options));
-  mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteFormStore(config.intake.file);
+  return withEventStore<FormStore>(config, (options) => new MongoFormStore(options), () => new SqliteFormStore(config.intake.file));
 }
 
 export function openSubmissionStore(config: AppConfig): SubmissionStore {
-  if (config.eventStore === 'eventstoredb') return onSharedMongo(config, (options) => new MongoSubmissionStore(options));
-  mkdirSync(config.dataDir, { recursive: true });
-  return new SqliteSubmissionStore(config.intake.file);
+  return withEventStore<SubmissionStore>(config, (options) => new MongoSubmissionStore(options), () => new SqliteSubmissionStore(config.intake.file));
 }
 
 /** The personal-data keys: with a SQLite event store, in its file (one fsync per command) or KEY_STORE_FILE; else MongoDB. */
 function openDataKeyStore(config: AppConfig): DataKeyStore {
-  if (config.eventStore === 'eventstoredb') return onSharedMongo(config, (options) => new MongoDataKeyStore(options));
-  // Sharing the event store's file (the default), a key's commit becomes durable with the event's own fsync.
-  return new SqliteDataKeyStore({ filename: config.privacy.keyStoreFile, ownFsync: config.privacy.keyStoreFile !== config.eventStoreFile });
+  return withEventStore<DataKeyStore>(
+    config,
+    (options) => new MongoDataKeyStore(options),
+    // Sharing the event store's file (the default), a key's commit becomes durable with the event's own fsync.
+    () => new SqliteDataKeyStore({ filename: config.privacy.keyStoreFile, ownFsync: config.privacy.keyStoreFile !== config.eventStoreFile }),
+  );
+}
+
+/**
+ * A store of what goes with the event store (keys, checkpoints, the service's records): in MongoDB beside
+ * EventStoreDB, where every replica shares it; a SQLite file in DATA_DIR beside the embedded store.
+ */
+function withEventStore<T extends { close(): Promise<void> }>(config: AppConfig, mongo: (options: { url: string; database: string; client: MongoClient }) => T, sqlite: () => T): T {
+  if (config.eventStore === 'eventstoredb') return onSharedMongo(config, mongo);
+  mkdirSync(config.dataDir, { recursive: true });
+  return sqlite();
 }
 
 /** Makes the rate limiters of one process, and lets go of what they share. */

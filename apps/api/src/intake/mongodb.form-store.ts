@@ -13,8 +13,6 @@ import {
   WITHOUT_SECRET_HASH,
 } from './mongodb-form-mapping';
 
-export type MongoFormStoreOptions = MongoStoreOptions;
-
 export const INTAKE_FORMS_COLLECTION = 'intake_forms';
 
 /**
@@ -36,7 +34,7 @@ export class MongoFormStore implements FormStore {
   private readonly forms: Collection<FormDocument>;
   private readonly release: () => Promise<void>;
 
-  constructor(options: MongoFormStoreOptions) {
+  constructor(options: MongoStoreOptions) {
     ({ collection: this.forms, close: this.release } = recordCollection<FormDocument>(options, INTAKE_FORMS_COLLECTION));
   }
 

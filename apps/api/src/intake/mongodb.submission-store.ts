@@ -12,8 +12,6 @@ import {
 } from './mongodb-submission-mapping';
 import { SubmissionRecord, SubmissionStore, SubmissionTarget } from './submission-store.port';
 
-export type MongoSubmissionStoreOptions = MongoStoreOptions;
-
 export const INTAKE_SUBMISSIONS_COLLECTION = 'intake_submissions';
 
 /** A begin that lost a race to insert finds the winner's document on its second try (nothing ever deletes one). */
@@ -43,7 +41,7 @@ export class MongoSubmissionStore implements SubmissionStore {
   private readonly submissions: Collection<SubmissionDocument>;
   private readonly release: () => Promise<void>;
 
-  constructor(options: MongoSubmissionStoreOptions) {
+  constructor(options: MongoStoreOptions) {
     ({ collection: this.submissions, close: this.release } = recordCollection<SubmissionDocument>(options, INTAKE_SUBMISSIONS_COLLECTION));
   }
 

@@ -19,22 +19,9 @@ import { DeliveryFailure, NewWebhookSubscription, WebhookStatus, WebhookSubscrip
  * strings the port gives, character for character; the counts numbers; `seq` the creation order
  * (../infrastructure/mongodb-creation-order.ts), which is what list() sorts by (SQLite's ORDER BY rowid).
  */
-export interface WebhookDocument extends InCreationOrder {
-  url: string;
-  filter: FeedFilter;
-  secret: string;
-  status: WebhookStatus;
+export interface WebhookDocument extends InCreationOrder, Omit<WebhookSubscription, 'id' | 'position'> {
   /** encodePosition's digits; null: before the first event. */
   position: string | null;
-  createdAt: string;
-  createdBy: string | null;
-  pii: boolean;
-  deliveredCount: number;
-  consecutiveFailures: number;
-  lastError: string | null;
-  lastAttemptAt: string | null;
-  nextAttemptAt: string | null;
-  pausedAt: string | null;
 }
 
 /* ---------- positions ---------- */

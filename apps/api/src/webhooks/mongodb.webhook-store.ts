@@ -14,8 +14,6 @@ import {
 } from './mongodb-webhook-mapping';
 import { DeliveryFailure, NewWebhookSubscription, WebhookStore, WebhookSubscription } from './webhook-store.port';
 
-export type MongoWebhookStoreOptions = MongoStoreOptions;
-
 export const WEBHOOK_SUBSCRIPTIONS_COLLECTION = 'webhook_subscriptions';
 
 /**
@@ -35,15 +33,15 @@ export const WEBHOOK_SUBSCRIPTIONS_COLLECTION = 'webhook_subscriptions';
 export class MongoWebhookStore implements WebhookStore {
   private readonly subscriptions: Collection<WebhookDocument>;
   private readonly release: () => Promise<void>;
-  private indexes: Promise<void> | undefined;
+  private readonly indexed: () => Promise<void>;
 
-  constructor(options: MongoWebhookStoreOptions) {
-    ({ collection: this.subscriptions, close: this.release } = recordCollection<WebhookDocument>(options, WEBHOOK_SUBSCRIPTIONS_COLLECTION));
+  constructor(options: MongoStoreOptions) {
+    ({ collection: this.subscriptions, indexed: this.indexed, close: this.release } = recordCollection<WebhookDocument>(options, WEBHOOK_SUBSCRIPTIONS_COLLECTION, [CREATION_ORDER_INDEX]));
   }
 
   async create(subscription: NewWebhookSubscription): Promise<WebhookSubscription> {
     const document = newWebhookDocument(subscription); // refuses a bad position before anything is written
-    await this.ensureIndexes();
+    await this.indexed();
     return toWebhookSubscription(await insertInCreationOrder(this.subscriptions, document));
   }
 
@@ -53,7 +51,7 @@ export class MongoWebhookStore implements WebhookStore {
   }
 
   async list(): Promise<WebhookSubscription[]> {
-    await this.ensureIndexes();
+    await this.indexed();
     return (await this.subscriptions.find().sort(WEBHOOK_LIST_ORDER).toArray()).map(toWebhookSubscription);
   }
 
@@ -77,17 +75,5 @@ export class MongoWebhookStore implements WebhookStore {
 
   async close(): Promise<void> {
     await this.release();
-  }
-
-  /** Once per store; a failure is not remembered, so the next call tries again. */
-  private ensureIndexes(): Promise<void> {
-    this.indexes ??= this.subscriptions.createIndexes([CREATION_ORDER_INDEX]).then(
-      () => undefined,
-      (error: unknown) => {
-        this.indexes = undefined;
-        throw error;
-      },
-    );
-    return this.indexes;
   }
 }

@@ -7,7 +7,7 @@
  * Only the port is tested here; what an adapter does with its files or documents is for its own spec. Excluded from
  * the build (tsconfig.build.json) because it uses jest globals.
  */
-import { StoreContractFixture, storeContractHarness } from '../../../../test/support/store-contract';
+import { StoreContractFixture, refused, storeContractHarness } from '../../../../test/support/store-contract';
 import { NewWebhookSubscription, WebhookStore } from './webhook-store.port';
 
 /** A place for the contract's stores, and how to open one on it (see StoreContractFixture). */
@@ -35,12 +35,6 @@ export function describeWebhookStoreContract(adapterName: string, factory: () =>
       pii: false,
       ...extra,
     });
-    /**
-     * Whether the promise was rejected, with whatever error the adapter's database gives (not checked with toThrow():
-     * better-sqlite3's native addon makes its errors in the first jest context that loaded it, so in another test
-     * file of the same worker they are no `Error` of this one).
-     */
-    const refused = (promise: Promise<unknown>): Promise<boolean> => promise.then(() => false, () => true);
     const fresh = {
       status: 'active',
       deliveredCount: 0,
